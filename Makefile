@@ -1,0 +1,222 @@
+# mimi-dns — top-level GNU Makefile.
+#
+#   make            library (shared + static + pkg-config), tools, man pages
+#   make test       install missing Debian packages, build, run every test
+#                   twice: plain, and under ASan+UBSan; fuzz corpora replayed
+#   make demo       the README's demo
+#   make fuzz       libFuzzer targets (clang) in $(B)/fuzz/
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install the Debian packages the project needs (idempotent)
+#
+# Sources are picked up by wildcard: resolver/src/*.c is the library,
+# cli/*.c is mimi-lookup, tests/unit/test_*.c are cmocka suites,
+# tests/fuzz/fuzz_*.c are fuzz targets with corpora in tests/fuzz/corpus/NAME/,
+# tests/sh/*.sh are shell tests, man/*.scd are man pages.
+
+VERSION    := 0.1.0
+SOVERSION  := 0
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR    ?=
+
+# Build directory; helpers and parallel checkouts may use their own.
+B          ?= build
+CLANG      ?= clang
+SCDOC      ?= scdoc
+
+DEP_PKGS   := libidn2 openssl
+DEP_CFLAGS := $(shell pkg-config --cflags $(DEP_PKGS) 2>/dev/null)
+DEP_LIBS   := $(shell pkg-config --libs $(DEP_PKGS) 2>/dev/null) -lunistring
+
+CFLAGS     ?= -O2 -g
+WARN       := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+              -Wformat=2 -Wundef -Wvla
+BASE       := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+              -Iresolver/include $(DEP_CFLAGS) -MMD -MP
+LIBFLAGS   := -fPIC -fvisibility=hidden -DMIMI_BUILDING_LIBRARY
+SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -fno-omit-frame-pointer
+
+LIB_SRC    := $(sort $(wildcard resolver/src/*.c))
+CLI_SRC    := $(sort $(wildcard cli/*.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+MAN_SRC    := $(sort $(wildcard man/*.scd))
+HEADERS    := $(sort $(wildcard resolver/include/*.h))
+SH_TESTS   := $(sort $(wildcard tests/sh/*.sh))
+
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+UNIT_NAMES := $(UNIT_SRC:tests/unit/test_%.c=%)
+
+# Two variants of every object: "rel" (as shipped) and "asan" (sanitizers).
+obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
+
+LIB_OBJ      := $(call obj,rel,$(LIB_SRC))
+LIB_OBJ_ASAN := $(call obj,asan,$(LIB_SRC))
+CLI_OBJ      := $(call obj,rel,$(CLI_SRC))
+CLI_OBJ_ASAN := $(call obj,asan,$(CLI_SRC))
+
+SONAME     := libmimi.so.$(SOVERSION)
+SHLIB      := $(B)/lib/libmimi.so.$(VERSION)
+STLIB      := $(B)/lib/libmimi.a
+PCFILE     := $(B)/lib/libmimi.pc
+CLI_BIN    := $(if $(CLI_SRC),$(B)/bin/mimi-lookup)
+CLI_ASAN   := $(if $(CLI_SRC),$(B)/asan/bin/mimi-lookup)
+MANPAGES   := $(MAN_SRC:man/%.scd=$(B)/man/%)
+
+UNIT_BINS  := $(UNIT_NAMES:%=$(B)/rel/tests/test_%) $(UNIT_NAMES:%=$(B)/asan/tests/test_%)
+REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/tests/replay_%)
+FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
+
+.PHONY: all lib cli man test check deps demo fuzz fuzz-run install uninstall clean
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: lib cli man
+
+lib: $(SHLIB) $(STLIB) $(PCFILE)
+cli: $(CLI_BIN)
+man: $(MANPAGES)
+
+# --- compilation ---------------------------------------------------------
+$(B)/rel/resolver/%.o: resolver/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(LIBFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/asan/resolver/%.o: resolver/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(LIBFLAGS) $(SAN) -O1 -g -c $< -o $@
+
+# Tools and tests see only the public headers, except unit tests, which may
+# test internals (tests/unit adds -Iresolver/src).
+$(B)/rel/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(CFLAGS) -c $< -o $@
+
+$(B)/asan/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(SAN) -O1 -g -c $< -o $@
+
+$(B)/rel/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) -Iresolver/src $(CFLAGS) -c $< -o $@
+
+$(B)/asan/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) -Iresolver/src $(SAN) -O1 -g -c $< -o $@
+
+# --- library -------------------------------------------------------------
+$(SHLIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined -Wl,-z,relro,-z,now \
+	  -o $@ $(LIB_OBJ) $(DEP_LIBS)
+	ln -sf libmimi.so.$(VERSION) $(B)/lib/$(SONAME)
+	ln -sf $(SONAME) $(B)/lib/libmimi.so
+
+$(STLIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(PCFILE): resolver/libmimi.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# --- tools (linked statically against libmimi: self-contained binaries) ----
+$(B)/bin/mimi-lookup: $(CLI_OBJ) $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(STLIB) $(DEP_LIBS)
+
+$(B)/asan/bin/mimi-lookup: $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN)
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN) $(DEP_LIBS)
+
+# --- man pages -----------------------------------------------------------
+$(B)/man/%: man/%.scd
+	@mkdir -p $(@D)
+	$(SCDOC) < $< > $@.tmp && mv $@.tmp $@
+
+# --- tests ---------------------------------------------------------------
+$(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka
+
+$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(LIB_OBJ_ASAN)
+	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
+
+$(B)/rel/tests/replay_%: $(B)/rel/tests/fuzz/fuzz_%.o $(B)/rel/tests/fuzz/replay.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(B)/asan/tests/replay_%: $(B)/asan/tests/fuzz/fuzz_%.o $(B)/asan/tests/fuzz/replay.o $(LIB_OBJ_ASAN)
+	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS)
+
+# The README's test command: installs what it needs, then runs everything.
+test:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory check
+
+check: all $(CLI_ASAN) $(UNIT_BINS) $(REPLAY_BINS)
+	@B=$(B) bash tests/run.sh $(UNIT_BINS) $(REPLAY_BINS) $(SH_TESTS)
+
+# --- fuzzing (clang libFuzzer) -------------------------------------------
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard resolver/src/*.h) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CLANG) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+	  -fsanitize=fuzzer,address,undefined -Iresolver/include -Iresolver/src \
+	  -DMIMI_BUILDING_LIBRARY -o $@ $< $(LIB_SRC) $(DEP_LIBS)
+
+fuzz: $(FUZZ_BINS)
+
+# Short fuzzing session of every target on its corpus (not part of test).
+FUZZ_SECONDS ?= 60
+fuzz-run: fuzz
+	@for t in $(FUZZ_NAMES); do \
+	  mkdir -p $(B)/fuzz/corpus-$$t; \
+	  $(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+# --- install -------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 0755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libmimi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmimi.so
+	install -m 0644 $(STLIB) $(DESTDIR)$(LIBDIR)/
+	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 $(PCFILE) $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 0755 $(CLI_BIN) $(DESTDIR)$(BINDIR)/
+	@for m in $(MANPAGES); do \
+	  s=$${m##*.}; echo install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
+	  install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libmimi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	  $(DESTDIR)$(LIBDIR)/libmimi.so $(DESTDIR)$(LIBDIR)/libmimi.a \
+	  $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc $(DESTDIR)$(BINDIR)/mimi-lookup
+	rm -f $(patsubst resolver/include/%,$(DESTDIR)$(INCLUDEDIR)/%,$(HEADERS))
+	@for m in $(MANPAGES); do \
+	  f=$${m##*/}; s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$f; \
+	done
+
+# --- the rest ------------------------------------------------------------
+deps:
+	@bash scripts/deps.sh
+
+demo:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@bash scripts/demo.sh $(B)
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,135 @@
+/*
+ * libmimi internals shared by the library's sources. Not installed.
+ * Everything here has hidden visibility (the library is built with
+ * -fvisibility=hidden); only MIMI_EXPORT functions are public.
+ */
+#ifndef MIMI_INTERNAL_H
+#define MIMI_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mimi.h>
+
+/* DNS limits (RFC 1035 §2.3.4). */
+#define MIMI_MAX_LABEL 63
+#define MIMI_MAX_NAME_WIRE 255
+/* Longest host name in presentation form without the trailing dot. */
+#define MIMI_MAX_HOST 253
+/* One TXT character-string (RFC 1035 §3.3). */
+#define MIMI_MAX_TXT 255
+
+#if defined(__GNUC__)
+#define MIMI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define MIMI_PRINTF(f, a)
+#endif
+
+/* Write a formatted message to err (if err and errlen), truncating safely. */
+void mimi__seterr(char *err, size_t errlen, const char *fmt, ...)
+    MIMI_PRINTF(3, 4);
+
+/* Duplicate len octets of s into a new NUL-terminated string (NULL on OOM). */
+char *mimi__strndup(const char *s, size_t len);
+char *mimi__strdup(const char *s);
+
+/* ASCII-only helpers (locale-independent, as DNS needs). */
+int mimi__ascii_lower(int c);
+int mimi__strncaseeq(const char *a, const char *b, size_t n);
+/* Nonzero if s starts with prefix, ASCII case-insensitively. */
+int mimi__has_prefix_ci(const char *s, const char *prefix);
+
+/* A growable string. On OOM it sets oom and ignores further appends. */
+typedef struct {
+  char *p;
+  size_t len;
+  size_t cap;
+  int oom;
+} mimi_buf_t;
+
+void mimi__buf_init(mimi_buf_t *b);
+void mimi__buf_free(mimi_buf_t *b);
+void mimi__buf_add(mimi_buf_t *b, const char *s, size_t len);
+void mimi__buf_adds(mimi_buf_t *b, const char *s);
+void mimi__buf_addc(mimi_buf_t *b, char c);
+void mimi__buf_addf(mimi_buf_t *b, const char *fmt, ...) MIMI_PRINTF(2, 3);
+/* Hand the NUL-terminated contents to the caller (NULL on OOM); resets b. */
+char *mimi__buf_take(mimi_buf_t *b);
+
+/*
+ * A printable, bounded rendering of untrusted text for error messages:
+ * control and non-ASCII octets become \xHH, long input is cut with "...".
+ * dst always receives a NUL-terminated string (dstlen >= 8).
+ */
+#define MIMI_SHOWLEN 72
+const char *mimi__show(char *dst, size_t dstlen, const char *s, size_t len);
+
+/* Nonzero if s[0..len) is valid UTF-8 (RFC 3629; no overlongs, surrogates). */
+int mimi__utf8_valid(const char *s, size_t len);
+
+/*
+ * Canonicalise a host name: IDNA2008 (libidn2, TR46 non-transitional) for
+ * non-ASCII input, ASCII lower-cased, one trailing dot dropped, then checked
+ * as LDH labels of 1..63 octets, at most 253 octets in all, and at least
+ * min_labels labels. "what" names the field in messages ("domain",
+ * "provider"). *out is a new string.
+ * Returns MIMI_OK, MIMI_EBADID (invalid; err says why), MIMI_ENOMEM.
+ */
+mimi_status_t mimi__host_canon(const char *in, size_t len, int min_labels,
+                               const char *what, char **out, char *err,
+                               size_t errlen);
+
+/* Wire length of an absolute presentation name without escapes ("a.b." → 5). */
+size_t mimi__name_wire_len(const char *name);
+
+/*
+ * Check an absolute presentation name (no escapes) against the DNS limits.
+ * Returns MIMI_OK or MIMI_ETOOLONG (err says which limit).
+ */
+mimi_status_t mimi__name_check(const char *name, char *err, size_t errlen);
+
+/*
+ * Percent-decoding (RFC 3986 §2.1) of s[0..len): "%XX" → octet. Rejects a
+ * malformed escape and "%00", and requires valid UTF-8 after decoding.
+ * plus_ok: a literal "+" is allowed (MIMI-DNS/1 §3 accepts it in "a").
+ * Other octets must be visible ASCII (or UTF-8 when allow_utf8).
+ * Returns MIMI_OK, MIMI_EBADID (err says why), MIMI_ENOMEM.
+ */
+mimi_status_t mimi__pct_decode(const char *s, size_t len, int allow_utf8,
+                               char **out, char *err, size_t errlen);
+
+/* Percent-encode every octet outside RFC 3986 "unreserved" ("+" → "%2B"). */
+void mimi__pct_encode(mimi_buf_t *b, const char *s);
+
+/*
+ * Parse "mimi://<host>[:port]/u/<segment>" (scheme case-insensitive).
+ * host: canonicalised (A-label); port: 0 when absent; account: decoded.
+ * Returns MIMI_OK, MIMI_EBADID (err says why), MIMI_ENOMEM.
+ */
+mimi_status_t mimi__uri_parse(const char *s, size_t len, char **host,
+                              uint16_t *port, char **account, char *err,
+                              size_t errlen);
+
+/* The record, visible to the codec's sources. */
+struct mimi_record {
+  char *provider;         /* A-label, NULL for opt-out */
+  char *account;          /* decoded UTF-8, or NULL */
+  char *account_encoded;  /* percent-encoded, or NULL */
+  char *tags;             /* or NULL */
+  char *service;          /* or NULL */
+  char *uri;              /* derived: mimi://provider/u/account_encoded */
+  uint16_t preference;
+  uint32_t ttl;
+};
+
+/* Recompute rec->uri after provider/account changed. */
+mimi_status_t mimi__record_update_uri(mimi_record_t *rec);
+
+/* Validators shared by the TXT parser and the record setters. */
+mimi_status_t mimi__check_tags(const char *s, size_t len, char *err,
+                               size_t errlen);
+mimi_status_t mimi__check_token(const char *s, size_t len, const char *what,
+                                char *err, size_t errlen);
+
+#endif /* MIMI_INTERNAL_H */

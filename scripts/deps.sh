@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages mimi-dns needs to build, test and demo.
+# Idempotent and fast when everything is present (one dpkg-query call).
+set -euo pipefail
+
+PKGS=(
+  make gcc clang pkg-config          # toolchain; clang for libFuzzer targets
+  libidn2-dev libunistring-dev       # IDNA2008 domains, NFC of local parts
+  libssl-dev                         # SHA-256 for owner names (RFC 7929)
+  libcmocka-dev                      # unit tests
+  scdoc mandoc                       # man pages: build and lint
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=sudo
+  else
+    echo "deps: missing packages (${missing[*]}) and not root; install them with apt-get" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet; refresh them once.
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Run test programs and shell tests, each emitting TAP ("ok N - ...",
+# "not ok N - ..."), and print one summary line per program and a total.
+#   replay_NAME binaries get the corpus directory tests/fuzz/corpus/NAME.
+#   *.sh tests run once with the plain tools and once with the ASan build
+#   (environment MIMI_BIN=path of the tool directory, MIMI_VARIANT=rel|asan).
+set -u
+B=${B:-build}
+pass=0 fail=0 progs_failed=()
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+run_one() { # label, command...
+  local label=$1; shift
+  local out="$log/out" rc ok nok
+  "$@" >"$out" 2>&1
+  rc=$?
+  ok=$(grep -cE '^ok [0-9]+' "$out")
+  nok=$(grep -cE '^not ok [0-9]+' "$out")
+  if [ "$rc" -ne 0 ] && [ "$nok" -eq 0 ]; then nok=1; fi # crashed or died
+  pass=$((pass + ok)); fail=$((fail + nok))
+  if [ "$nok" -ne 0 ]; then
+    progs_failed+=("$label")
+    echo "FAIL $label ($ok passed, $nok failed, exit $rc)"
+    sed 's/^/    /' "$out" | tail -n 60
+  else
+    echo "PASS $label ($ok)"
+  fi
+}
+
+for t in "$@"; do
+  case "$t" in
+    *.sh)
+      for v in rel asan; do
+        if [ $v = rel ]; then bin="$B/bin"; else bin="$B/asan/bin"; fi
+        MIMI_BIN="$bin" MIMI_VARIANT=$v B="$B" run_one "$t [$v]" bash "$t"
+      done ;;
+    */replay_*)
+      name=${t##*/replay_}
+      run_one "$t" "$t" "tests/fuzz/corpus/$name" ;;
+    *)
+      run_one "$t" "$t" ;;
+  esac
+done
+
+echo
+if [ ${#progs_failed[@]} -ne 0 ]; then
+  echo "failed: ${progs_failed[*]}"
+fi
+echo "total: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
