@@ -1,6 +1,6 @@
 # mimi-dns — top-level GNU Makefile.
 #
-#   make            library (shared + static + pkg-config), tools, man pages
+#   make            library (shared + static), tools
 #   make test       install missing Debian packages, build, run every test
 #                   twice: plain, and under ASan+UBSan; fuzz corpora replayed
 #   make demo       the README's demo
@@ -11,7 +11,7 @@
 # Sources are picked up by wildcard: resolver/src/*.c is the library,
 # cli/*.c is mimi-lookup, tests/unit/test_*.c are cmocka suites,
 # tests/fuzz/fuzz_*.c are fuzz targets with corpora in tests/fuzz/corpus/NAME/,
-# tests/sh/*.sh are shell tests, man/*.scd are man pages.
+# tests/sh/*.sh are shell tests, man/*.[1-8] are man pages (mdoc).
 
 VERSION    := 0.1.0
 SOVERSION  := 0
@@ -27,7 +27,6 @@ DESTDIR    ?=
 # Build directory; helpers and parallel checkouts may use their own.
 B          ?= build
 CLANG      ?= clang
-SCDOC      ?= scdoc
 
 DEP_PKGS   := libidn2 openssl
 DEP_CFLAGS := $(shell pkg-config --cflags $(DEP_PKGS) 2>/dev/null)
@@ -46,7 +45,7 @@ LIB_SRC    := $(sort $(wildcard resolver/src/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-MAN_SRC    := $(sort $(wildcard man/*.scd))
+MANPAGES   := $(sort $(wildcard man/*.[1-8]))
 HEADERS    := $(sort $(wildcard resolver/include/*.h))
 SH_TESTS   := $(sort $(wildcard tests/sh/*.sh))
 
@@ -64,24 +63,21 @@ CLI_OBJ_ASAN := $(call obj,asan,$(CLI_SRC))
 SONAME     := libmimi.so.$(SOVERSION)
 SHLIB      := $(B)/lib/libmimi.so.$(VERSION)
 STLIB      := $(B)/lib/libmimi.a
-PCFILE     := $(B)/lib/libmimi.pc
 CLI_BIN    := $(if $(CLI_SRC),$(B)/bin/mimi-lookup)
 CLI_ASAN   := $(if $(CLI_SRC),$(B)/asan/bin/mimi-lookup)
-MANPAGES   := $(MAN_SRC:man/%.scd=$(B)/man/%)
 
 UNIT_BINS  := $(UNIT_NAMES:%=$(B)/rel/tests/test_%) $(UNIT_NAMES:%=$(B)/asan/tests/test_%)
 REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/tests/replay_%)
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 
-.PHONY: all lib cli man test check deps demo fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli test check deps demo fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: lib cli man
+all: lib cli
 
-lib: $(SHLIB) $(STLIB) $(PCFILE)
+lib: $(SHLIB) $(STLIB)
 cli: $(CLI_BIN)
-man: $(MANPAGES)
 
 # --- compilation ---------------------------------------------------------
 $(B)/rel/resolver/%.o: resolver/%.c
@@ -123,11 +119,6 @@ $(STLIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(PCFILE): resolver/libmimi.pc.in Makefile
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
-
 # --- tools (linked statically against libmimi: self-contained binaries) ----
 $(B)/bin/mimi-lookup: $(CLI_OBJ) $(STLIB)
 	@mkdir -p $(@D)
@@ -137,11 +128,7 @@ $(B)/asan/bin/mimi-lookup: $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN) $(DEP_LIBS)
 
-# --- man pages -----------------------------------------------------------
-$(B)/man/%: man/%.scd
-	@mkdir -p $(@D)
-	$(SCDOC) < $< > $@.tmp && mv $@.tmp $@
-
+# --- man pages (mdoc, installed as written; linted by tests/sh/man.sh) ------
 # --- tests ---------------------------------------------------------------
 $(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka
@@ -191,7 +178,9 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmimi.so
 	install -m 0644 $(STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/
-	install -m 0644 $(PCFILE) $(DESTDIR)$(PKGCONFIGDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    resolver/libmimi.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc
 	install -m 0755 $(CLI_BIN) $(DESTDIR)$(BINDIR)/
 	@for m in $(MANPAGES); do \
 	  s=$${m##*.}; echo install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \

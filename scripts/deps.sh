@@ -8,7 +8,7 @@ PKGS=(
   libidn2-dev libunistring-dev       # IDNA2008 domains, NFC of local parts
   libssl-dev                         # SHA-256 for owner names (RFC 7929)
   libcmocka-dev                      # unit tests
-  scdoc mandoc                       # man pages: build and lint
+  mandoc                             # man pages: lint (tests)
 )
 
 missing=()

@@ -2,7 +2,8 @@
  * Corpus replay driver: runs a libFuzzer target's entry point once on every
  * file of the given directories (or files), so that `make test` replays the
  * committed corpora under the sanitizers without needing libFuzzer. Prints
- * one TAP line per input.
+ * one TAP line per corpus, and names each input as a TAP comment before
+ * running it, so that a crash report ends with the input that caused it.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -15,10 +16,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int n_run;
 
+/* Run one input; returns 0, or 1 after printing a "not ok" line. */
 static int run_file(const char *path) {
   FILE *f = fopen(path, "rb");
   uint8_t *buf = NULL;
   long len;
+  printf("# input %s\n", path);
+  fflush(stdout);
   if (!f) {
     printf("not ok %d - %s: cannot open\n", ++n_run, path);
     return 1;
@@ -40,8 +44,6 @@ static int run_file(const char *path) {
   fclose(f);
   LLVMFuzzerTestOneInput(buf, (size_t)len);
   free(buf);
-  printf("ok %d - %s\n", ++n_run, path);
-  fflush(stdout);
   return 0;
 }
 
@@ -61,8 +63,12 @@ static int run_path(const char *path) {
     printf("not ok %d - %s: no such corpus\n", ++n_run, path);
     return 1;
   }
-  if (!S_ISDIR(st.st_mode))
-    return run_file(path);
+  if (!S_ISDIR(st.st_mode)) {
+    if (run_file(path))
+      return 1;
+    printf("ok %d - %s\n", ++n_run, path);
+    return 0;
+  }
   if (!(d = opendir(path)))
     return 1;
   while ((e = readdir(d))) {
@@ -93,6 +99,8 @@ static int run_path(const char *path) {
     free(names[i]);
   }
   free(names);
+  if (!bad)
+    printf("ok %d - corpus %s (%zu inputs)\n", ++n_run, path, n);
   return bad;
 }
 

@@ -1,0 +1,162 @@
+/* Owner names (MIMI-DNS/1 §2, §5; RFC 7929 §3, RFC 6116 §2.4, RFC 9460 §2.3). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "internal.h"
+
+/* RFC 7929 §3: the first 28 octets of SHA-256 of the local part. */
+#define HASH_OCTETS 28
+
+static mimi_status_t finish_name(mimi_buf_t *b, char **name) {
+  char *n = mimi__buf_take(b);
+  mimi_status_t st;
+  if (!n)
+    return MIMI_ENOMEM;
+  if ((st = mimi__name_check(n, NULL, 0)) != MIMI_OK) {
+    free(n);
+    return st;
+  }
+  *name = n;
+  return MIMI_OK;
+}
+
+/* Canonical host for a name function: EBADID for garbage. */
+static mimi_status_t canon(const char *host, int min_labels, char **out) {
+  if (!host)
+    return MIMI_EINVAL;
+  return mimi__host_canon(host, strlen(host), min_labels, "domain", out, NULL, 0);
+}
+
+MIMI_EXPORT mimi_status_t mimi_name_handle(const char *local, const char *domain,
+                                           char **name) {
+  static const char hex[] = "0123456789abcdef";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+  char *dom = NULL;
+  mimi_buf_t b;
+  mimi_status_t st;
+
+  if (name)
+    *name = NULL;
+  if (!local || !name)
+    return MIMI_EINVAL;
+  if (!*local)
+    return MIMI_EBADID;
+  if ((st = canon(domain, 1, &dom)) != MIMI_OK)
+    return st;
+  if (!EVP_Digest(local, strlen(local), md, &mdlen, EVP_sha256(), NULL) ||
+      mdlen < HASH_OCTETS) {
+    free(dom);
+    return MIMI_ENOMEM; /* EVP_Digest fails only on allocation failure */
+  }
+  mimi__buf_init(&b);
+  for (int i = 0; i < HASH_OCTETS; i++) {
+    char h[2] = {hex[md[i] >> 4], hex[md[i] & 15]};
+    mimi__buf_add(&b, h, 2);
+  }
+  mimi__buf_addf(&b, "._mimi.%s.", dom);
+  free(dom);
+  return finish_name(&b, name);
+}
+
+MIMI_EXPORT mimi_status_t mimi_name_handle_retry(const char *local,
+                                                 const char *domain,
+                                                 char **name) {
+  char *lower;
+  int upper = 0;
+  mimi_status_t st;
+
+  if (name)
+    *name = NULL;
+  if (!local || !name)
+    return MIMI_EINVAL;
+  for (const char *p = local; *p; p++)
+    if (*p >= 'A' && *p <= 'Z')
+      upper = 1;
+  if (!upper)
+    return MIMI_OK; /* no retry applies */
+  if (!(lower = mimi__strdup(local)))
+    return MIMI_ENOMEM;
+  for (char *p = lower; *p; p++) /* ASCII only: non-ASCII is left as given */
+    *p = (char)mimi__ascii_lower((unsigned char)*p);
+  st = mimi_name_handle(lower, domain, name);
+  free(lower);
+  return st;
+}
+
+MIMI_EXPORT mimi_status_t mimi_name_domain(const char *handle, char **name) {
+  char *h = NULL;
+  mimi_buf_t b;
+  mimi_status_t st;
+
+  if (name)
+    *name = NULL;
+  if (!name)
+    return MIMI_EINVAL;
+  if ((st = canon(handle, 2, &h)) != MIMI_OK)
+    return st;
+  mimi__buf_init(&b);
+  mimi__buf_addf(&b, "_mimi.%s.", h);
+  free(h);
+  return finish_name(&b, name);
+}
+
+/* "+" and 2..15 digits, first digit 1-9 (E.164). Returns the digit count or 0. */
+static size_t e164_digits(const char *number) {
+  size_t n;
+  if (!number || number[0] != '+' || number[1] < '1' || number[1] > '9')
+    return 0;
+  for (n = 0; number[1 + n]; n++)
+    if (number[1 + n] < '0' || number[1 + n] > '9')
+      return 0;
+  return (n >= 2 && n <= 15) ? n : 0;
+}
+
+MIMI_EXPORT mimi_status_t mimi_name_enum(const char *number, const char *apex,
+                                         char **name) {
+  char *a = NULL;
+  size_t n;
+  mimi_buf_t b;
+  mimi_status_t st;
+
+  if (name)
+    *name = NULL;
+  if (!name || !number)
+    return MIMI_EINVAL;
+  if (!(n = e164_digits(number)))
+    return MIMI_EBADID;
+  if ((st = canon(apex, 1, &a)) != MIMI_OK)
+    return st;
+  mimi__buf_init(&b);
+  for (size_t i = n; i > 0; i--) { /* RFC 6116 §2.4: reversed, one digit per label */
+    mimi__buf_addc(&b, number[i]);
+    mimi__buf_addc(&b, '.');
+  }
+  mimi__buf_adds(&b, a);
+  mimi__buf_addc(&b, '.');
+  free(a);
+  return finish_name(&b, name);
+}
+
+MIMI_EXPORT mimi_status_t mimi_name_svcb(const char *provider, uint16_t port,
+                                         char **name) {
+  char *p = NULL;
+  mimi_buf_t b;
+  mimi_status_t st;
+
+  if (name)
+    *name = NULL;
+  if (!name)
+    return MIMI_EINVAL;
+  if ((st = canon(provider, 1, &p)) != MIMI_OK)
+    return st;
+  mimi__buf_init(&b);
+  /* RFC 9460 §2.3: port prefix naming, omitted for the default port. */
+  if (port != 0 && port != 443)
+    mimi__buf_addf(&b, "_%u.", (unsigned)port);
+  mimi__buf_addf(&b, "_mimi.%s.", p);
+  free(p);
+  return finish_name(&b, name);
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# mimi-lookup --explain: classification, query names, JSON, exit codes.
+# MIMI_BIN: directory of the tool under test (plain or sanitizer build).
+set -u
+. "$(dirname "$0")/../tap.sh"
+L="${MIMI_BIN:-build/bin}/mimi-lookup"
+
+out=$("$L" --explain alice@example.com 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "explain handle exits 0" || fail "explain handle exits 0" "exit $rc" "$out"
+expect_contains "$out" "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db._mimi.example.com." \
+  "handle owner name is the PROFILE test vector"
+expect_contains "$out" "email-style handle" "handle class shown"
+expect_contains "$out" "_mimi.<provider>." "endpoint template shown"
+
+out=$("$L" -e "+44 20 7946 0148" --enum-apex e164.example --enum-apex e164.arpa 2>&1)
+expect_contains "$out" "8.4.1.0.6.4.9.7.0.2.4.4.e164.example." "first ENUM apex used first"
+first=$(grep -n 'e164.example\.' <<<"$out" | head -1 | cut -d: -f1)
+second=$(grep -n 'e164.arpa\.' <<<"$out" | head -1 | cut -d: -f1)
+if [ -n "$first" ] && [ -n "$second" ] && [ "$first" -lt "$second" ]; then
+  ok "ENUM apexes in the given order"
+else
+  fail "ENUM apexes in the given order" "$out"
+fi
+
+out=$("$L" -e Alice@example.com 2>&1)
+expect_contains "$out" "3bc51062973c458d5a6f2d8d64a023246354ad7e064b1e4e009ec8a0._mimi.example.com." \
+  "as-given local part queried first"
+expect_contains "$out" "lower-cased" "case retry listed"
+out=$("$L" -e --no-case-retry Alice@example.com 2>&1)
+case "$out" in *2bd806c9*) fail "--no-case-retry drops the retry" "$out" ;; *) ok "--no-case-retry drops the retry" ;; esac
+
+out=$("$L" -e mimi://chat.example.net:8443/u/%2B1555 2>&1)
+expect_contains "$out" "_8443._mimi.chat.example.net." "URI with port queries _8443._mimi"
+expect_contains "$out" "account:    +1555" "URI account decoded"
+
+# JSON: valid, schema 1, and errors reported in it with exit 2.
+json=$("$L" --explain --json alice.example.org "+15551234567" 2>/dev/null); rc=$?
+[ $rc -eq 0 ] && ok "json explain exits 0" || fail "json explain exits 0" "exit $rc"
+if python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["schema"]==1 and d["mode"]=="explain"; i=d["identifiers"]; assert i[0]["class"]=="domain" and i[0]["queries"][0]["name"]=="_mimi.alice.example.org." and i[1]["queries"][1]["type"]=="NAPTR", d' <<<"$json"; then
+  ok "json is valid and carries the plan"
+else
+  fail "json is valid and carries the plan" "$json"
+fi
+json=$("$L" -ej alice@example.com "+1234567890123456" 2>/dev/null); rc=$?
+[ $rc -eq 2 ] && ok "json with a bad identifier exits 2" || fail "json with a bad identifier exits 2" "exit $rc"
+if python3 -c 'import json,sys; d=json.load(sys.stdin); e=d["identifiers"][1]; assert "16 digits" in e["error"], e; assert d["identifiers"][0]["canonical"]=="alice@example.com"' <<<"$json"; then
+  ok "json error names the problem, other identifiers still explained"
+else
+  fail "json error names the problem, other identifiers still explained" "$json"
+fi
+json=$("$L" -ej 'al"i\ce@example.com' 2>/dev/null)
+if python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["identifiers"][0]["local"]=="al\"i\\ce"' <<<"$json"; then
+  ok "json escapes quotes and backslashes"
+else
+  fail "json escapes quotes and backslashes" "$json"
+fi
+
+# Usage errors and messages.
+out=$("$L" -e "020 7946 0148" 2>&1); rc=$?
+[ $rc -eq 2 ] && ok "number without + is a usage error" || fail "number without + is a usage error" "exit $rc"
+expect_contains "$out" "no leading '+'" "message says the + is missing"
+expect_rc 2 "no identifier is a usage error" "$L" --explain
+expect_rc 2 "unknown option is a usage error" "$L" --no-such-option x
+expect_rc 0 "--help exits 0" "$L" --help
+out=$("$L" --version); expect_contains "$out" "MIMI-DNS/1" "--version names the profile"
+expect_rc 5 "lookup without --explain is refused clearly" "$L" alice@example.com
+out=$("$L" alice@example.com 2>&1); expect_contains "$out" "--explain" "refusal says what is available"
+
+done_testing
