@@ -123,10 +123,14 @@ MIMI_EXPORT int mimi_record_cmp(const mimi_record_t *a, const mimi_record_t *b);
  *              (which makes it invalid).
  * @param len   its length in octets.
  * @param rec   receives a new record on MIMI_OK; release with mimi_record_free().
+ * The grammar is applied exactly (no extra whitespace, no empty tags,
+ * lower-case tag names); unknown tags are ignored; a repeated tag, a bad
+ * "e", "a", "p", "t" or "s" value, or a record without "e" that carries
+ * other known tags makes the record invalid.
  * @return MIMI_OK; MIMI_ENOTMIMI when the text does not start with "v=MIMI"
  *         or is a future version (ignore it silently); MIMI_EBADRECORD when it
- *         is a MIMI-DNS/1 record but invalid (skip it and warn with err);
- *         MIMI_ENOMEM.
+ *         is a MIMI-DNS/1 record but invalid (skip it and warn with err, which
+ *         names the problem); MIMI_EINVAL; MIMI_ENOMEM.
  */
 MIMI_EXPORT mimi_status_t mimi_txt_parse(const char *text, size_t len,
                                          mimi_record_t **rec,
@@ -149,7 +153,8 @@ MIMI_EXPORT mimi_status_t mimi_txt_parse_rdata(const uint8_t *rdata, size_t len,
  * @param text receives the text (no quotes); release with mimi_free().
  * @return MIMI_ETOOLONG when the text would exceed 255 octets (one
  *         character-string), MIMI_EINVAL for an opt-out record that carries
- *         an account.
+ *         an account, preference, tags or service (the parser rejects such
+ *         a record, so it is never formatted).
  */
 MIMI_EXPORT mimi_status_t mimi_txt_format(const mimi_record_t *rec, char **text);
 
