@@ -334,6 +334,7 @@ static void test_truncation(void **state) {
   prefixes(fig7, sizeof fig7, ok7, 1, p7);
   prefixes(fig10, sizeof fig10, ok10, 1, p10);
   prefixes(two, sizeof two, oktwo, 2, ptwo);
+  prefixes(fig2, sizeof fig2, NULL, 0, NULL); /* AliasMode: target cut */
 }
 
 static void test_truncation_messages(void **state) {
@@ -669,6 +670,11 @@ static void test_api_edges(void **state) {
   assert_int_equal(mimi_svcb_decode(fig3, sizeof fig3, NULL, NULL, 0), MIMI_EINVAL);
   /* A NULL error buffer is allowed. */
   assert_int_equal(mimi_svcb_decode(fig3, 2, &s, NULL, 0), MIMI_EBADRECORD);
+  /* A short error buffer gets a truncated, NUL-terminated message. */
+  memset(err, 'x', sizeof err);
+  assert_int_equal(mimi_svcb_decode(fig3, 2, &s, err, 8), MIMI_EBADRECORD);
+  assert_string_equal(err, "TargetN");
+  assert_int_equal(err[8], 'x');
   assert_int_equal(mimi_svcb_format(NULL, &text), MIMI_EINVAL);
   assert_null(text);
   s = decode_ok(fig4, sizeof fig4);
