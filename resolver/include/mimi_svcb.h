@@ -29,9 +29,10 @@ typedef struct mimi_svcb mimi_svcb_t;
  * Decode SVCB (or HTTPS) RDATA in wire form, with strict bounds checks and
  * the validity rules of RFC 9460 §2.2 and §8: keys strictly ascending, no
  * duplicates, every value of the right length and shape, every key listed
- * in "mandatory" present, "mandatory" not listing itself, no compressed
- * TargetName. In AliasMode (priority 0) SvcParams are ignored (§2.4.2).
- * Unknown keys are kept raw.
+ * in "mandatory" present, "mandatory" not listing itself, "no-default-alpn"
+ * only beside "alpn" (§7.1.1), no reserved key 65535 (§14.3.2), no
+ * compressed TargetName. In AliasMode (priority 0) SvcParams are ignored
+ * (§2.4.2): not parsed, and none is exposed. Unknown keys are kept raw.
  *
  * @param rdata the RDATA; not retained.
  * @param len   its length.
@@ -54,8 +55,9 @@ MIMI_EXPORT int mimi_svcb_is_alias(const mimi_svcb_t *svcb);
 
 /**
  * TargetName in presentation form, absolute with a trailing dot; "." is the
- * root ("the owner's own name", RFC 9460 §2.5). Non-LDH octets are escaped
- * as \DDD. Owned by svcb.
+ * root ("the owner's own name", RFC 9460 §2.5). Letters keep their case;
+ * letters, digits, "-" and "_" appear as is, "." and "\" inside a label as
+ * \. and \\, every other octet as \DDD (RFC 1035 §5.1). Owned by svcb.
  */
 MIMI_EXPORT const char *mimi_svcb_target(const mimi_svcb_t *svcb);
 
