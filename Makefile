@@ -3,7 +3,8 @@
 #   make            library (shared + static), tools
 #   make test       install missing Debian packages, build, run every test
 #                   twice: plain, and under ASan+UBSan; fuzz corpora replayed
-#   make demo       the README's demo
+#   make demo       the README's demo (knotd + signed zones + mimi-lookup)
+#   make demo-shell the demo server, kept up for your own queries
 #   make fuzz       libFuzzer targets (clang) in $(B)/fuzz/
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages the project needs (idempotent)
@@ -28,9 +29,11 @@ DESTDIR    ?=
 B          ?= build
 CLANG      ?= clang
 
-DEP_PKGS   := libidn2 openssl
+# libunbound's .pc names libevent, which Debian's libunbound-dev does not
+# pull in; link it by name.
+DEP_PKGS   := libidn2 openssl ldns libcares
 DEP_CFLAGS := $(shell pkg-config --cflags $(DEP_PKGS) 2>/dev/null)
-DEP_LIBS   := $(shell pkg-config --libs $(DEP_PKGS) 2>/dev/null) -lunistring
+DEP_LIBS   := $(shell pkg-config --libs $(DEP_PKGS) 2>/dev/null) -lunbound -lunistring
 
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -48,9 +51,12 @@ FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 MANPAGES   := $(sort $(wildcard man/*.[1-8]))
 HEADERS    := $(sort $(wildcard resolver/include/*.h))
 SH_TESTS   := $(sort $(wildcard tests/sh/*.sh))
+# Programs the shell tests run against a live server (tests/integration).
+INTEG_SRC  := $(sort $(wildcard tests/integration/itest_*.c))
 
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 UNIT_NAMES := $(UNIT_SRC:tests/unit/test_%.c=%)
+INTEG_NAMES:= $(INTEG_SRC:tests/integration/itest_%.c=%)
 
 # Two variants of every object: "rel" (as shipped) and "asan" (sanitizers).
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
@@ -69,8 +75,9 @@ CLI_ASAN   := $(if $(CLI_SRC),$(B)/asan/bin/mimi-lookup)
 UNIT_BINS  := $(UNIT_NAMES:%=$(B)/rel/tests/test_%) $(UNIT_NAMES:%=$(B)/asan/tests/test_%)
 REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/tests/replay_%)
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
+INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli test check deps demo fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli test check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -136,6 +143,12 @@ $(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ)
 $(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(LIB_OBJ_ASAN)
 	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
 
+$(B)/rel/tests/itest_%: $(B)/rel/tests/integration/itest_%.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka
+
+$(B)/asan/tests/itest_%: $(B)/asan/tests/integration/itest_%.o $(LIB_OBJ_ASAN)
+	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
+
 $(B)/rel/tests/replay_%: $(B)/rel/tests/fuzz/fuzz_%.o $(B)/rel/tests/fuzz/replay.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
 
@@ -147,7 +160,7 @@ test:
 	@bash scripts/deps.sh
 	@$(MAKE) --no-print-directory check
 
-check: all $(CLI_ASAN) $(UNIT_BINS) $(REPLAY_BINS)
+check: all $(CLI_ASAN) $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS)
 	@B=$(B) bash tests/run.sh $(UNIT_BINS) $(REPLAY_BINS) $(SH_TESTS)
 
 # --- fuzzing (clang libFuzzer) -------------------------------------------
@@ -204,6 +217,11 @@ demo:
 	@bash scripts/deps.sh
 	@$(MAKE) --no-print-directory all
 	@bash scripts/demo.sh $(B)
+
+demo-shell:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@bash scripts/demo.sh $(B) --shell
 
 clean:
 	rm -rf $(B)

@@ -1,9 +1,11 @@
 /*
- * mimi-lookup — find where to message someone, from the DNS (MIMI-DNS/1).
- * This version implements --explain (what a lookup would query); network
- * lookups arrive with the resolver.
+ * mimi-lookup — find where to message someone, from the DNS (MIMI-DNS/1):
+ * identifier → providers, accounts and endpoints, each with its DNSSEC
+ * status. --explain shows what a lookup would query without sending it.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +14,14 @@
 
 #include "exit_codes.h"
 #include "explain.h"
+#include "lookup.h"
 
 #define MAX_APEXES 16
+#define MAX_LIST 64
 
 static void usage(FILE *f) {
   fputs("Usage: mimi-lookup [OPTIONS] IDENTIFIER...\n"
+        "       mimi-lookup [OPTIONS] --batch FILE\n"
         "Find a person's messaging providers and endpoints in the DNS (MIMI-DNS/1).\n"
         "\n"
         "Identifiers: +44 20 7946 0148, tel:+15551234567, alice@example.com,\n"
@@ -24,56 +29,153 @@ static void usage(FILE *f) {
         "  alice.example.org, mimi://chat.example.net/u/alice\n"
         "\n"
         "Options:\n"
-        "  -e, --explain          show how each identifier is classified and every DNS\n"
-        "                         query a lookup would send, in order; sends nothing\n"
-        "  -j, --json             JSON output (schema 1, see mimi-lookup(1))\n"
-        "      --enum-apex DOMAIN ENUM apex for phone numbers (repeatable, in order;\n"
-        "                         default e164.arpa)\n"
-        "      --no-case-retry    do not retry a handle with its local part lower-cased\n"
-        "  -h, --help             show this help and exit\n"
-        "  -V, --version          show the version and exit\n"
+        "  -s, --server ADDR[@PORT]   send every query to this server (repeatable);\n"
+        "                             default: recursion from the root\n"
+        "      --stub ZONE=ADDR[@PORT] send queries for ZONE to this server (repeatable)\n"
+        "  -t, --trust-anchor FILE    DS/DNSKEY records to validate from (repeatable);\n"
+        "                             default: the root anchor of dns-root-data\n"
+        "  -d, --dnssec POLICY        require (default), prefer or off\n"
+        "  -b, --backend NAME         unbound (default, validating) or cares\n"
+        "      --enum-apex DOMAIN     ENUM apex for phone numbers (repeatable, in order;\n"
+        "                             default e164.arpa)\n"
+        "      --no-case-retry        do not retry a handle with its local part lower-cased\n"
+        "      --no-endpoints         do not resolve provider endpoints\n"
+        "      --timeout MS           longest time for one lookup (default 5000)\n"
+        "  -j, --json                 JSON output, one object per line (schema 1)\n"
+        "      --short                print only the mimi:// URIs found\n"
+        "      --trace                show every query sent, its answer and timing\n"
+        "      --stats                print a summary line on standard error\n"
+        "      --batch FILE           identifiers one per line (- for standard input),\n"
+        "                             resolved concurrently\n"
+        "      --in-flight N          lookups in flight at once (default 100)\n"
+        "  -e, --explain              show how each identifier is classified and every DNS\n"
+        "                             query a lookup would send, in order; sends nothing\n"
+        "  -h, --help                 show this help and exit\n"
+        "  -V, --version              show the version and exit\n"
         "\n"
-        "Exit status: 0 found (or explained), 1 not found or opted out, 2 usage error,\n"
-        "3 DNSSEC failure, 4 transient failure, 5 local or configuration error.\n",
+        "Exit status: 0 found (DNSSEC policy met), 1 not found or opted out, 2 usage\n"
+        "error, 3 DNSSEC failure, 4 transient failure, 5 local or configuration error.\n"
+        "With several identifiers: the most severe of 3, 5, 4, 2 seen, else 0.\n",
         f);
 }
 
+static int parse_uint(const char *s, unsigned long min, unsigned long max,
+                      unsigned long *out) {
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (*s < '0' || *s > '9' || *end || errno || v < min || v > max)
+    return 0;
+  *out = v;
+  return 1;
+}
+
+enum {
+  OPT_STUB = 256, OPT_APEX, OPT_NO_RETRY, OPT_NO_EP, OPT_TIMEOUT, OPT_SHORT,
+  OPT_TRACE, OPT_STATS, OPT_BATCH, OPT_INFLIGHT
+};
+
 int main(int argc, char **argv) {
   static const struct option longopts[] = {
-      {"explain", no_argument, NULL, 'e'},
+      {"server", required_argument, NULL, 's'},
+      {"stub", required_argument, NULL, OPT_STUB},
+      {"trust-anchor", required_argument, NULL, 't'},
+      {"dnssec", required_argument, NULL, 'd'},
+      {"backend", required_argument, NULL, 'b'},
+      {"enum-apex", required_argument, NULL, OPT_APEX},
+      {"no-case-retry", no_argument, NULL, OPT_NO_RETRY},
+      {"no-endpoints", no_argument, NULL, OPT_NO_EP},
+      {"timeout", required_argument, NULL, OPT_TIMEOUT},
       {"json", no_argument, NULL, 'j'},
-      {"enum-apex", required_argument, NULL, 'A'},
-      {"no-case-retry", no_argument, NULL, 'R'},
+      {"short", no_argument, NULL, OPT_SHORT},
+      {"trace", no_argument, NULL, OPT_TRACE},
+      {"stats", no_argument, NULL, OPT_STATS},
+      {"batch", required_argument, NULL, OPT_BATCH},
+      {"in-flight", required_argument, NULL, OPT_INFLIGHT},
+      {"explain", no_argument, NULL, 'e'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
   };
-  const char *apexes[MAX_APEXES];
-  mimi_plan_opts_t opts = {0};
-  int explain = 0, json = 0, c;
+  const char *apexes[MAX_APEXES], *servers[MAX_LIST], *stubs[MAX_LIST],
+      *tas[MAX_LIST];
+  size_t nservers = 0, nstubs = 0, ntas = 0;
+  mimi_plan_opts_t popts = {0};
+  run_opts_t ro = {0, 0, 0, 0, NULL, 100};
+  mimi_policy_t policy = MIMI_POLICY_REQUIRE;
+  mimi_backend_t backend = MIMI_BACKEND_UNBOUND;
+  unsigned long timeout = 0, v;
+  int explain = 0, no_ep = 0, c;
+  char err[MIMI_ERRLEN] = "";
+  mimi_ctx_t *ctx = NULL;
+  mimi_status_t st = MIMI_OK;
 
-  while ((c = getopt_long(argc, argv, "ejhV", longopts, NULL)) != -1) {
+#define PUSH(arr, n, what)                                                     \
+  do {                                                                         \
+    if ((n) == MAX_LIST) {                                                     \
+      fprintf(stderr, "mimi-lookup: at most %d %s options\n", MAX_LIST, what); \
+      return EXIT_USAGE;                                                       \
+    }                                                                          \
+    (arr)[(n)++] = optarg;                                                     \
+  } while (0)
+
+  while ((c = getopt_long(argc, argv, "s:t:d:b:jehV", longopts, NULL)) != -1) {
     switch (c) {
-    case 'e':
-      explain = 1;
+    case 's': PUSH(servers, nservers, "--server"); break;
+    case OPT_STUB: PUSH(stubs, nstubs, "--stub"); break;
+    case 't': PUSH(tas, ntas, "--trust-anchor"); break;
+    case 'd':
+      if (strcmp(optarg, "require") == 0)
+        policy = MIMI_POLICY_REQUIRE;
+      else if (strcmp(optarg, "prefer") == 0)
+        policy = MIMI_POLICY_PREFER;
+      else if (strcmp(optarg, "off") == 0)
+        policy = MIMI_POLICY_OFF;
+      else {
+        fprintf(stderr, "mimi-lookup: --dnssec '%s': use require, prefer or off\n", optarg);
+        return EXIT_USAGE;
+      }
       break;
-    case 'j':
-      json = 1;
+    case 'b':
+      if (strcmp(optarg, "unbound") == 0)
+        backend = MIMI_BACKEND_UNBOUND;
+      else if (strcmp(optarg, "cares") == 0 || strcmp(optarg, "c-ares") == 0)
+        backend = MIMI_BACKEND_CARES;
+      else {
+        fprintf(stderr, "mimi-lookup: --backend '%s': use unbound or cares\n", optarg);
+        return EXIT_USAGE;
+      }
       break;
-    case 'A':
-      if (opts.n_enum_apexes == MAX_APEXES) {
+    case OPT_APEX:
+      if (popts.n_enum_apexes == MAX_APEXES) {
         fprintf(stderr, "mimi-lookup: at most %d --enum-apex options\n", MAX_APEXES);
         return EXIT_USAGE;
       }
-      apexes[opts.n_enum_apexes++] = optarg;
-      opts.enum_apexes = apexes;
+      apexes[popts.n_enum_apexes++] = optarg;
+      popts.enum_apexes = apexes;
       break;
-    case 'R':
-      opts.no_case_retry = 1;
+    case OPT_NO_RETRY: popts.no_case_retry = 1; break;
+    case OPT_NO_EP: no_ep = 1; break;
+    case OPT_TIMEOUT:
+      if (!parse_uint(optarg, 1, 600000, &timeout)) {
+        fprintf(stderr, "mimi-lookup: --timeout '%s': milliseconds, 1-600000\n", optarg);
+        return EXIT_USAGE;
+      }
       break;
-    case 'h':
-      usage(stdout);
-      return EXIT_FOUND;
+    case 'j': ro.json = 1; break;
+    case OPT_SHORT: ro.short_mode = 1; break;
+    case OPT_TRACE: ro.trace = 1; break;
+    case OPT_STATS: ro.stats = 1; break;
+    case OPT_BATCH: ro.batch = optarg; break;
+    case OPT_INFLIGHT:
+      if (!parse_uint(optarg, 1, 10000, &v)) {
+        fprintf(stderr, "mimi-lookup: --in-flight '%s': 1-10000\n", optarg);
+        return EXIT_USAGE;
+      }
+      ro.in_flight = (unsigned)v;
+      break;
+    case 'e': explain = 1; break;
+    case 'h': usage(stdout); return EXIT_FOUND;
     case 'V':
       printf("mimi-lookup %s (libmimi %s, %s)\n", MIMI_VERSION_STR,
              mimi_version(NULL), MIMI_PROFILE);
@@ -83,14 +185,56 @@ int main(int argc, char **argv) {
       return EXIT_USAGE;
     }
   }
-  if (optind >= argc) {
+  if (optind >= argc && !ro.batch) {
     fputs("mimi-lookup: no identifier given\nTry 'mimi-lookup --help'.\n", stderr);
     return EXIT_USAGE;
   }
-  if (!explain) {
-    fputs("mimi-lookup: this version cannot send DNS queries yet; "
-          "use --explain to see what a lookup would query\n", stderr);
+  if (explain)
+    return explain_run(argv + optind, argc - optind, &popts, ro.json, stdout, stderr);
+
+  if ((st = mimi_ctx_new(&ctx)) != MIMI_OK)
+    goto ctx_fail;
+  if ((st = mimi_ctx_set_backend(ctx, backend)) || (st = mimi_ctx_set_policy(ctx, policy)) ||
+      (st = mimi_ctx_set_case_retry(ctx, !popts.no_case_retry)) ||
+      (st = mimi_ctx_set_endpoints(ctx, !no_ep)) ||
+      (st = mimi_ctx_set_trace(ctx, ro.trace || ro.stats)) ||
+      (timeout && (st = mimi_ctx_set_timeout(ctx, (unsigned)timeout))))
+    goto ctx_fail;
+  if (popts.n_enum_apexes &&
+      (st = mimi_ctx_set_enum_apexes(ctx, apexes, popts.n_enum_apexes, err, sizeof err)))
+    goto usage_fail;
+  for (size_t i = 0; i < nservers; i++)
+    if ((st = mimi_ctx_add_server(ctx, servers[i], err, sizeof err)))
+      goto usage_fail;
+  for (size_t i = 0; i < nstubs; i++) {
+    char zone[512];
+    const char *eq = strchr(stubs[i], '=');
+    if (!eq || eq == stubs[i] || (size_t)(eq - stubs[i]) >= sizeof zone) {
+      snprintf(err, sizeof err, "--stub '%s': write ZONE=ADDR[@PORT]", stubs[i]);
+      st = MIMI_EINVAL;
+      goto usage_fail;
+    }
+    memcpy(zone, stubs[i], (size_t)(eq - stubs[i]));
+    zone[eq - stubs[i]] = '\0';
+    if ((st = mimi_ctx_add_stub(ctx, zone, eq + 1, err, sizeof err)))
+      goto usage_fail;
+  }
+  for (size_t i = 0; i < ntas; i++)
+    if ((st = mimi_ctx_add_trust_anchor_file(ctx, tas[i])))
+      goto ctx_fail;
+  if ((st = mimi_ctx_start(ctx, err, sizeof err)) != MIMI_OK) {
+    fprintf(stderr, "mimi-lookup: %s\n", err[0] ? err : mimi_strerror(st));
+    mimi_ctx_free(ctx);
     return EXIT_LOCAL;
   }
-  return explain_run(argv + optind, argc - optind, &opts, json, stdout, stderr);
+  return lookup_run(ctx, argv + optind, argc - optind, &ro);
+
+usage_fail:
+  fprintf(stderr, "mimi-lookup: %s\n", err[0] ? err : mimi_strerror(st));
+  mimi_ctx_free(ctx);
+  return EXIT_USAGE;
+ctx_fail:
+  fprintf(stderr, "mimi-lookup: %s\n", mimi_strerror(st));
+  mimi_ctx_free(ctx);
+  return EXIT_LOCAL;
 }

@@ -7,7 +7,11 @@ PKGS=(
   make gcc clang pkg-config          # toolchain; clang for libFuzzer targets
   libidn2-dev libunistring-dev       # IDNA2008 domains, NFC of local parts
   libssl-dev                         # SHA-256 for owner names (RFC 7929)
+  libunbound-dev dns-root-data       # validating backend; the root anchor
+  libldns-dev                        # NAPTR RDATA, trust anchor syntax, packets
+  libc-ares-dev                      # non-validating stub backend
   libcmocka-dev                      # unit tests
+  knot knot-dnsutils ldnsutils       # test/demo server, kdig, zone signing
   mandoc                             # man pages: lint (tests)
 )
 

@@ -57,7 +57,10 @@ typedef enum {
   MIMI_ETOOLONG = 4,    /**< a DNS name or record would exceed its limit */
   MIMI_EBADRECORD = 5,  /**< a MIMI record (or NAPTR, SVCB) is malformed */
   MIMI_ENOTMIMI = 6,    /**< a record is not MIMI-DNS/1 (other use, or a future version) */
-  MIMI_EUNSUPPORTED = 7 /**< well-formed, but uses something not supported */
+  MIMI_EUNSUPPORTED = 7, /**< well-formed, but uses something not supported */
+  MIMI_ECONFIG = 8,      /**< the context's configuration is unusable */
+  MIMI_EBUSY = 9,        /**< the context has started; options are fixed */
+  MIMI_ECANCELLED = 10   /**< the lookup was cancelled */
 } mimi_status_t;
 
 /**
@@ -106,5 +109,6 @@ enum {
 #include <mimi_record.h>
 #include <mimi_naptr.h>
 #include <mimi_svcb.h>
+#include <mimi_resolver.h>
 
 #endif /* MIMI_H */

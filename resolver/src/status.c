@@ -13,6 +13,9 @@ MIMI_EXPORT const char *mimi_strerror(mimi_status_t status) {
   case MIMI_EBADRECORD: return "malformed record";
   case MIMI_ENOTMIMI: return "not a MIMI-DNS/1 record";
   case MIMI_EUNSUPPORTED: return "not supported";
+  case MIMI_ECONFIG: return "unusable configuration";
+  case MIMI_EBUSY: return "context already started";
+  case MIMI_ECANCELLED: return "cancelled";
   }
   return "unknown status";
 }

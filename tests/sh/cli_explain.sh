@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# mimi-lookup --explain: classification, query names, JSON, exit codes.
+# mimi-lookup: --explain (classification, query names, JSON), option errors, exit codes.
 # MIMI_BIN: directory of the tool under test (plain or sanitizer build).
 set -u
 . "$(dirname "$0")/../tap.sh"
 L="${MIMI_BIN:-build/bin}/mimi-lookup"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
 
 out=$("$L" --explain alice@example.com 2>&1); rc=$?
 [ $rc -eq 0 ] && ok "explain handle exits 0" || fail "explain handle exits 0" "exit $rc" "$out"
@@ -63,7 +65,28 @@ expect_rc 2 "no identifier is a usage error" "$L" --explain
 expect_rc 2 "unknown option is a usage error" "$L" --no-such-option x
 expect_rc 0 "--help exits 0" "$L" --help
 out=$("$L" --version); expect_contains "$out" "MIMI-DNS/1" "--version names the profile"
-expect_rc 5 "lookup without --explain is refused clearly" "$L" alice@example.com
-out=$("$L" alice@example.com 2>&1); expect_contains "$out" "--explain" "refusal says what is available"
+
+# Lookup options: bad values are usage errors naming the problem (exit 2);
+# unusable configurations are local errors (exit 5). Nothing is sent.
+out=$("$L" --dnssec maybe alice@example.com 2>&1); rc=$?
+[ $rc -eq 2 ] && ok "--dnssec with a bad value: exit 2" || fail "--dnssec bad value" "exit $rc"
+expect_contains "$out" "use require, prefer or off" "--dnssec message lists the values"
+out=$("$L" --server 300.1.1.1 alice@example.com 2>&1); rc=$?
+[ $rc -eq 2 ] && ok "--server with a bad address: exit 2" || fail "--server bad address" "exit $rc"
+expect_contains "$out" "server '300.1.1.1' is not an IPv4 or IPv6 address" "--server message names the address"
+out=$("$L" --server 127.0.0.1@99999 alice@example.com 2>&1)
+expect_contains "$out" "port '99999' is not 1-65535" "--server message names the port"
+expect_rc 2 "--stub without '=' is a usage error" "$L" --stub example.com alice@example.com
+expect_rc 2 "--timeout 0 is a usage error" "$L" --timeout 0 alice@example.com
+expect_rc 2 "--enum-apex that is not a domain is a usage error" "$L" --enum-apex 'a..b' +15551234567
+out=$("$L" --server 127.0.0.1@9 --trust-anchor /nonexistent/ta alice@example.com 2>&1); rc=$?
+[ $rc -eq 5 ] && ok "missing trust anchor file: exit 5" || fail "missing trust anchor file" "exit $rc"
+expect_contains "$out" "trust anchor file /nonexistent/ta" "message names the trust anchor file"
+printf 'example.com. IN DS 1 13 2 zz\n' > "$T/bad.ds"
+out=$("$L" --server 127.0.0.1@9 --trust-anchor "$T/bad.ds" alice@example.com 2>&1); rc=$?
+[ $rc -eq 5 ] && ok "garbage trust anchor: exit 5 at start" || fail "garbage trust anchor" "exit $rc" "$out"
+out=$("$L" --backend cares --server 127.0.0.1@9 alice@example.com 2>&1); rc=$?
+[ $rc -eq 5 ] && ok "c-ares backend with policy require: exit 5" || fail "c-ares with require" "exit $rc"
+expect_contains "$out" "c-ares backend does not validate DNSSEC" "message says why"
 
 done_testing

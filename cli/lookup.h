@@ -1,0 +1,16 @@
+/* mimi-lookup: running lookups (one, several, or a batch file). */
+#ifndef MIMI_CLI_LOOKUP_H
+#define MIMI_CLI_LOOKUP_H
+
+#include <mimi.h>
+
+typedef struct {
+  int json, short_mode, trace, stats;
+  const char *batch; /* file, "-" for stdin, or NULL */
+  unsigned in_flight;
+} run_opts_t;
+
+/* Resolve the identifiers; returns the exit status. Frees ctx. */
+int lookup_run(mimi_ctx_t *ctx, char **ids, int n, const run_opts_t *o);
+
+#endif

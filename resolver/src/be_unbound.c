@@ -1,0 +1,352 @@
+/*
+ * The libunbound backend: local DNSSEC validation (RFC 4033-4035).
+ *
+ * libunbound runs in thread mode (ub_ctx_async(ctx, 1)): one worker thread
+ * owned by libunbound, never its fork mode. Answers arrive on ub_fd() and
+ * are delivered by ub_process() from mimi_ctx_process(). libunbound has no
+ * per-query timeout; the lookup engine enforces deadlines and cancels.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unbound.h>
+
+#include <ldns/ldns.h>
+
+#include "resolver.h"
+
+#define ROOT_ANCHOR "/usr/share/dns/root.key"
+
+typedef struct ubq ubq_t;
+
+typedef struct {
+  struct ub_ctx *ub;
+  ubq_t *pending; /* every query whose callback may still fire */
+  const char *server; /* for the trace: the forwarder, or NULL */
+  char *server_store;
+} ubb_t;
+
+struct ubq {
+  ubb_t *b;
+  ubq_t *prev, *next;
+  int async_id;
+  int cancelled;
+  mimi__answer_fn fn;
+  void *arg;
+};
+
+static void unlink_q(ubq_t *q) {
+  if (q->prev)
+    q->prev->next = q->next;
+  else
+    q->b->pending = q->next;
+  if (q->next)
+    q->next->prev = q->prev;
+}
+
+static int set_opt(struct ub_ctx *ub, const char *opt, const char *val,
+                   char *err, size_t errlen) {
+  int rc = ub_ctx_set_option(ub, opt, val);
+  if (rc != 0)
+    mimi__seterr(err, errlen, "libunbound option %s %s: %s", opt, val,
+                 ub_strerror(rc));
+  return rc == 0;
+}
+
+/* Check a trust anchor's syntax with ldns, so the message can name it. */
+static mimi_status_t check_ta(const char *ta, size_t i, char *err,
+                              size_t errlen) {
+  char show[MIMI_SHOWLEN];
+  ldns_rr *rr = NULL;
+  ldns_status s = ldns_rr_new_frm_str(&rr, ta, 0, NULL, NULL);
+  if (s != LDNS_STATUS_OK) {
+    mimi__seterr(err, errlen, "trust anchor %zu ('%s') is not a DS or DNSKEY "
+                 "record: %s", i + 1, mimi__show(show, sizeof show, ta, strlen(ta)),
+                 ldns_get_errorstr_by_id(s));
+    return MIMI_ECONFIG;
+  }
+  ldns_rr_type t = ldns_rr_get_type(rr);
+  ldns_rr_free(rr);
+  if (t != LDNS_RR_TYPE_DS && t != LDNS_RR_TYPE_DNSKEY) {
+    mimi__seterr(err, errlen, "trust anchor %zu ('%s') is not a DS or DNSKEY "
+                 "record", i + 1, mimi__show(show, sizeof show, ta, strlen(ta)));
+    return MIMI_ECONFIG;
+  }
+  return MIMI_OK;
+}
+
+/* Zones unbound answers locally by default that a deployment or a test
+ * may really serve (RFC 6761 names); they must reach the servers. */
+static const char *const special_zones[] = {"test.", "invalid.", "onion.",
+                                            "home.arpa.", "local."};
+
+static int under(const char *name, const char *zone) {
+  size_t n = strlen(name), z = strlen(zone);
+  if (n < z || mimi__strncaseeq(name + n - z, zone, z) == 0)
+    return 0;
+  return n == z || name[n - z - 1] == '.';
+}
+
+static mimi_status_t configure(ubb_t *b, mimi_ctx_t *ctx, char *err,
+                               size_t errlen) {
+  char num[32];
+  int loopback = 0, rc;
+
+  if (!set_opt(b->ub, "qname-minimisation:", "no", err, errlen) ||
+      !set_opt(b->ub, "val-log-level:", "2", err, errlen) ||
+      !set_opt(b->ub, "verbosity:", "0", err, errlen) ||
+      !set_opt(b->ub, "use-syslog:", "no", err, errlen))
+    return MIMI_ECONFIG;
+  snprintf(num, sizeof num, "%zu", ctx->cache_bytes);
+  if (!set_opt(b->ub, "msg-cache-size:", num, err, errlen))
+    return MIMI_ECONFIG;
+  snprintf(num, sizeof num, "%zu", ctx->cache_bytes * 2);
+  if (!set_opt(b->ub, "rrset-cache-size:", num, err, errlen))
+    return MIMI_ECONFIG;
+
+  for (size_t i = 0; i < ctx->nservers; i++) {
+    loopback |= mimi__server_is_loopback(ctx->servers[i]);
+    if ((rc = ub_ctx_set_fwd(b->ub, ctx->servers[i])) != 0) {
+      mimi__seterr(err, errlen, "server %s: %s", ctx->servers[i], ub_strerror(rc));
+      return MIMI_ECONFIG;
+    }
+  }
+  if (ctx->nservers)
+    b->server = ctx->servers[0];
+  for (size_t i = 0; i < ctx->nstubs; i++) {
+    loopback |= mimi__server_is_loopback(ctx->stubs[i].server);
+    if ((rc = ub_ctx_set_stub(b->ub, ctx->stubs[i].zone, ctx->stubs[i].server,
+                              0)) != 0) {
+      mimi__seterr(err, errlen, "stub %s=%s: %s", ctx->stubs[i].zone,
+                   ctx->stubs[i].server, ub_strerror(rc));
+      return MIMI_ECONFIG;
+    }
+  }
+  /* Test and lab set-ups serve from 127.0.0.1; unbound refuses by default. */
+  if (loopback && !set_opt(b->ub, "do-not-query-localhost:", "no", err, errlen))
+    return MIMI_ECONFIG;
+
+  if (ctx->policy != MIMI_POLICY_OFF && !ctx->ntas && !ctx->nta_files) {
+    FILE *f = fopen(ROOT_ANCHOR, "r");
+    if (!f) {
+      mimi__seterr(err, errlen, "no trust anchor: add one (DS or DNSKEY), or "
+                   "install the root anchor (package dns-root-data, %s), or "
+                   "set the DNSSEC policy to off", ROOT_ANCHOR);
+      return MIMI_ECONFIG;
+    }
+    fclose(f);
+    if ((rc = ub_ctx_add_ta_file(b->ub, ROOT_ANCHOR)) != 0) {
+      mimi__seterr(err, errlen, "root trust anchor %s: %s", ROOT_ANCHOR,
+                   ub_strerror(rc));
+      return MIMI_ECONFIG;
+    }
+  }
+  for (size_t i = 0; i < ctx->ntas; i++) {
+    mimi_status_t st = check_ta(ctx->tas[i], i, err, errlen);
+    if (st != MIMI_OK)
+      return st;
+    if ((rc = ub_ctx_add_ta(b->ub, ctx->tas[i])) != 0) {
+      mimi__seterr(err, errlen, "trust anchor %zu: %s", i + 1, ub_strerror(rc));
+      return MIMI_ECONFIG;
+    }
+  }
+  for (size_t i = 0; i < ctx->nta_files; i++) {
+    FILE *f = fopen(ctx->ta_files[i], "r");
+    if (!f) {
+      mimi__seterr(err, errlen, "trust anchor file %s: %s", ctx->ta_files[i],
+                   strerror(errno));
+      return MIMI_ECONFIG;
+    }
+    fclose(f);
+    if ((rc = ub_ctx_add_ta_file(b->ub, ctx->ta_files[i])) != 0) {
+      mimi__seterr(err, errlen, "trust anchor file %s: %s", ctx->ta_files[i],
+                   ub_strerror(rc));
+      return MIMI_ECONFIG;
+    }
+  }
+  if ((rc = ub_ctx_async(b->ub, 1)) != 0) {
+    mimi__seterr(err, errlen, "libunbound thread mode: %s", ub_strerror(rc));
+    return MIMI_ECONFIG;
+  }
+
+  /*
+   * Removing a local zone finalises the context, so it comes last. Then a
+   * query for "localhost." (answered locally, nothing is sent) forces
+   * finalisation now: a bad trust anchor file only fails there.
+   */
+  for (size_t z = 0; z < sizeof special_zones / sizeof *special_zones; z++) {
+    int need = 0;
+    for (size_t i = 0; i < ctx->nstubs; i++)
+      need |= under(ctx->stubs[i].zone, special_zones[z]);
+    for (size_t i = 0; i < ctx->napexes; i++) {
+      char a[MIMI_MAX_HOST + 2];
+      snprintf(a, sizeof a, "%s.", ctx->apexes[i]);
+      need |= under(a, special_zones[z]);
+    }
+    need |= ctx->nservers > 0; /* a forwarder may serve any name */
+    if (need)
+      (void)ub_ctx_zone_remove(b->ub, special_zones[z]);
+  }
+  struct ub_result *r = NULL;
+  rc = ub_resolve(b->ub, "localhost.", 1, 1, &r);
+  if (r)
+    ub_resolve_free(r);
+  if (rc != 0) {
+    mimi__seterr(err, errlen, "libunbound could not start (check the trust "
+                 "anchors): %s", ub_strerror(rc));
+    return MIMI_ECONFIG;
+  }
+  return MIMI_OK;
+}
+
+static mimi_status_t ubb_start(mimi_ctx_t *ctx, void **be, char *err,
+                               size_t errlen) {
+  ubb_t *b = calloc(1, sizeof *b);
+  mimi_status_t st;
+  *be = NULL;
+  if (!b)
+    return MIMI_ENOMEM;
+  if (!(b->ub = ub_ctx_create())) {
+    free(b);
+    mimi__seterr(err, errlen, "libunbound: cannot create a context");
+    return MIMI_ENOMEM;
+  }
+  if ((st = configure(b, ctx, err, errlen)) != MIMI_OK) {
+    ub_ctx_delete(b->ub);
+    free(b);
+    return st;
+  }
+  *be = b;
+  return MIMI_OK;
+}
+
+static void ubb_stop(void *be) {
+  ubb_t *b = be;
+  ub_ctx_delete(b->ub); /* no callback fires after this */
+  while (b->pending) {
+    ubq_t *q = b->pending;
+    unlink_q(q);
+    free(q);
+  }
+  free(b->server_store);
+  free(b);
+}
+
+static void ub_done(void *mydata, int err, struct ub_result *r) {
+  ubq_t *q = mydata;
+  mimi__answer_t a;
+  memset(&a, 0, sizeof a);
+  unlink_q(q);
+  if (q->cancelled)
+    goto done;
+  a.server = q->b->server;
+  if (err != 0 || !r) {
+    a.rcode = -1;
+    a.fail = MIMI_FAIL_NETWORK;
+    a.why = ub_strerror(err);
+    q->fn(q->arg, &a);
+    goto done;
+  }
+  a.rcode = r->rcode;
+  /* A bogus answer has havedata=1 too: only "secure" means validated. */
+  a.sec = r->secure ? MIMI_DNSSEC_SECURE
+                    : r->bogus ? MIMI_DNSSEC_BOGUS : MIMI_DNSSEC_INSECURE;
+  a.why = r->why_bogus;
+  a.ttl = (uint32_t)(r->ttl < 0 ? 0 : r->ttl);
+  if (r->havedata && a.sec != MIMI_DNSSEC_BOGUS) {
+    size_t n = 0;
+    while (r->data[n])
+      n++;
+    /* libunbound gives char** and int*; the engine wants octets and sizes. */
+    const uint8_t **rd = calloc(n ? n : 1, sizeof *rd);
+    size_t *len = calloc(n ? n : 1, sizeof *len);
+    if (!rd || !len) {
+      free(rd);
+      free(len);
+      a.rcode = -1;
+      a.fail = MIMI_FAIL_INTERNAL;
+      a.why = "out of memory";
+      q->fn(q->arg, &a);
+      goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+      rd[i] = (const uint8_t *)r->data[i];
+      len[i] = r->len[i] < 0 ? 0 : (size_t)r->len[i];
+    }
+    a.n = n;
+    a.rdata = rd;
+    a.rdlen = len;
+    q->fn(q->arg, &a);
+    free(rd);
+    free(len);
+    goto done;
+  }
+  q->fn(q->arg, &a);
+done:
+  if (r)
+    ub_resolve_free(r);
+  free(q);
+}
+
+static mimi_status_t ubb_query(void *be, const char *name, uint16_t qtype,
+                               mimi__answer_fn fn, void *arg, void **qid) {
+  ubb_t *b = be;
+  ubq_t *q = calloc(1, sizeof *q);
+  int rc;
+  if (!q)
+    return MIMI_ENOMEM;
+  q->b = b;
+  q->fn = fn;
+  q->arg = arg;
+  rc = ub_resolve_async(b->ub, name, qtype, 1 /* IN */, q, ub_done, &q->async_id);
+  if (rc != 0) {
+    free(q);
+    return rc == UB_NOMEM ? MIMI_ENOMEM : MIMI_ECONFIG;
+  }
+  q->next = b->pending;
+  if (b->pending)
+    b->pending->prev = q;
+  b->pending = q;
+  *qid = q;
+  return MIMI_OK;
+}
+
+static void ubb_cancel(void *be, void *qid) {
+  ubb_t *b = be;
+  ubq_t *q = qid;
+  /* UB_NOERROR: the callback will not fire, free now. Otherwise the answer
+   * is already on its way: let ub_done() drop it and free. */
+  if (ub_cancel(b->ub, q->async_id) == 0) {
+    unlink_q(q);
+    free(q);
+  } else {
+    q->cancelled = 1;
+  }
+}
+
+static size_t ubb_pollfds(void *be, struct pollfd *fds, size_t n) {
+  ubb_t *b = be;
+  if (n >= 1) {
+    fds[0].fd = ub_fd(b->ub);
+    fds[0].events = POLLIN;
+    fds[0].revents = 0;
+  }
+  return 1;
+}
+
+static int ubb_timeout(void *be) {
+  ubb_t *b = be;
+  return ub_poll(b->ub) ? 0 : -1;
+}
+
+static void ubb_process(void *be) {
+  ubb_t *b = be;
+  if (ub_poll(b->ub))
+    (void)ub_process(b->ub);
+}
+
+const mimi__backend_t mimi__backend_unbound = {
+    "unbound", ubb_start, ubb_stop, ubb_query, ubb_cancel,
+    ubb_pollfds, ubb_timeout, ubb_process,
+};

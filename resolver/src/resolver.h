@@ -1,0 +1,225 @@
+/*
+ * Resolver internals: the context, the backend interface, the lookup
+ * engine. Not installed.
+ */
+#ifndef MIMI_RESOLVER_INTERNAL_H
+#define MIMI_RESOLVER_INTERNAL_H
+
+#include <poll.h>
+
+#include "internal.h"
+
+#define MIMI_MAX_SERVERS 16
+#define MIMI_MAX_STUBS 64
+#define MIMI_MAX_APEXES 16
+/* MIMI-DNS/1 §4 and §5. */
+#define MIMI_MAX_NAPTR_STEPS 5
+#define MIMI_MAX_ALIAS_STEPS 8
+
+/* Monotonic clock, milliseconds. */
+int64_t mimi__now_ms(void);
+
+/* ---- Backend interface ------------------------------------------------ */
+
+/* One answer, as a backend reports it. Pointers valid during the call. */
+typedef struct {
+  int rcode;               /* DNS rcode, or -1 when no answer came */
+  mimi_failure_t fail;     /* NONE, or TIMEOUT / NETWORK for no answer */
+  mimi_dnssec_t sec;
+  const char *why;         /* bogus reason or transport error, or NULL */
+  uint32_t ttl;
+  size_t n;                /* RRs of the queried type at the final name */
+  const uint8_t *const *rdata;
+  const size_t *rdlen;
+  const char *server;      /* who answered, for the trace, or NULL */
+} mimi__answer_t;
+
+typedef void (*mimi__answer_fn)(void *arg, const mimi__answer_t *ans);
+
+typedef struct {
+  const char *name;
+  /* Create from the context's options; err says what is wrong. */
+  mimi_status_t (*start)(mimi_ctx_t *ctx, void **be, char *err, size_t errlen);
+  /* Drop everything; no callback fires afterwards. */
+  void (*stop)(void *be);
+  /* Send one query. The callback fires later, from process(), exactly
+   * once unless the query is cancelled. *qid identifies it for cancel(). */
+  mimi_status_t (*query)(void *be, const char *name, uint16_t qtype,
+                         mimi__answer_fn fn, void *arg, void **qid);
+  /* After this the query's callback never fires. */
+  void (*cancel)(void *be, void *qid);
+  size_t (*pollfds)(void *be, struct pollfd *fds, size_t n);
+  /* Backend timers: ms until process() must run, or -1. */
+  int (*timeout)(void *be);
+  void (*process)(void *be);
+} mimi__backend_t;
+
+extern const mimi__backend_t mimi__backend_unbound;
+extern const mimi__backend_t mimi__backend_cares;
+
+/* ---- Context ----------------------------------------------------------- */
+
+typedef struct {
+  char *zone;   /* absolute, trailing dot */
+  char *server; /* ADDR@PORT as given, normalised */
+} mimi__stub_t;
+
+struct mimi_ctx {
+  mimi_backend_t backend_kind;
+  mimi_policy_t policy;
+  char *servers[MIMI_MAX_SERVERS];
+  size_t nservers;
+  mimi__stub_t stubs[MIMI_MAX_STUBS];
+  size_t nstubs;
+  char **tas;     /* trust anchor RRs */
+  size_t ntas;
+  char **ta_files;
+  size_t nta_files;
+  char *apexes[MIMI_MAX_APEXES];
+  size_t napexes;
+  int case_retry, endpoints, trace;
+  unsigned timeout_ms;
+  size_t cache_bytes;
+
+  const mimi__backend_t *be_ops;
+  void *be;
+  int started;
+  mimi_query_t *queries; /* lookups in progress */
+  size_t nqueries;
+  int depth;             /* nesting of process()/cancel() on the stack */
+  int dying;             /* mimi_ctx_free() was called inside a callback */
+};
+
+/* Parse "ADDR" / "ADDR@PORT" into "ADDR@PORT" with the port made explicit. */
+mimi_status_t mimi__server_parse(const char *s, char **out, char *err,
+                                 size_t errlen);
+/* Nonzero if a normalised server address is loopback. */
+int mimi__server_is_loopback(const char *s);
+
+/* ---- Lookups ----------------------------------------------------------- */
+
+/* Deadline handling, called by mimi_ctx_process(). */
+void mimi__lookups_expire(mimi_ctx_t *ctx, int64_t now);
+/* The earliest deadline of the context's lookups, or -1. */
+int64_t mimi__lookups_deadline(const mimi_ctx_t *ctx);
+/* Cancel every lookup (callbacks fire with MIMI_ECANCELLED). */
+void mimi__lookups_cancel_all(mimi_ctx_t *ctx);
+/* Release the context if it was freed from inside a callback. */
+void mimi__ctx_leave(mimi_ctx_t *ctx);
+
+/* ---- Results (result.c) ------------------------------------------------ */
+
+typedef struct {
+  char *name;
+  uint16_t qtype;
+  int rcode;
+  mimi_dnssec_t sec;
+  unsigned ms;
+} mimi__trace_t;
+
+struct mimi_endpoint {
+  uint16_t source, priority, port;
+  char *target;
+  const char *tls_name; /* the provider's name, owned by the provider */
+  char **alpn;
+  size_t *alpn_len;
+  size_t nalpn;
+  char **addrs;
+  size_t naddrs;
+  int ech;
+  char **tlsa;
+  size_t ntlsa;
+  mimi_dnssec_t sec;
+};
+
+typedef struct {
+  char *name;
+  uint16_t port;          /* from a MIMI URI, or 0 */
+  mimi_failure_t fail;
+  char *reason;
+  mimi_dnssec_t sec;
+  mimi_endpoint_t **eps;
+  size_t neps;
+} mimi__provider_t;
+
+struct mimi_result {
+  char *input;
+  mimi_id_t *id;
+  mimi_outcome_t outcome;
+  mimi_failure_t fail;
+  char *reason;
+  int ede;
+  mimi_dnssec_t sec;
+  mimi_record_t **maps;
+  mimi_dnssec_t *map_sec;
+  char **map_src;
+  size_t nmaps;
+  char **warns;
+  size_t nwarns;
+  mimi__provider_t *provs;
+  size_t nprovs;
+  mimi__trace_t *trace;
+  size_t ntrace, captrace;
+};
+
+mimi_status_t mimi__result_new(const char *input, mimi_result_t **r);
+/* Take the set's mappings and warnings (copied), from source name src. */
+mimi_status_t mimi__result_add_mapset(mimi_result_t *r, const mimi_mapset_t *set,
+                                      const char *src, mimi_dnssec_t sec);
+mimi_status_t mimi__result_add_mapping(mimi_result_t *r, mimi_record_t *rec,
+                                       const char *src, mimi_dnssec_t sec);
+mimi_status_t mimi__result_add_warning(mimi_result_t *r, const char *fmt, ...)
+    MIMI_PRINTF(2, 3);
+mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
+                                     uint16_t qtype, int rcode,
+                                     mimi_dnssec_t sec, unsigned ms);
+/* Index of provider name (added if new), or -1 on OOM. */
+long mimi__result_provider(mimi_result_t *r, const char *name, uint16_t port);
+mimi_status_t mimi__provider_add_endpoint(mimi__provider_t *p,
+                                          mimi_endpoint_t *e);
+void mimi__endpoint_free(mimi_endpoint_t *e);
+void mimi__provider_clear(mimi__provider_t *p);
+
+/* The weaker of two statuses (bogus < unchecked < insecure < secure). */
+mimi_dnssec_t mimi__weaker(mimi_dnssec_t a, mimi_dnssec_t b);
+
+/* RFC 8914 EDE code for a validator's reason text. */
+int mimi__ede_for(const char *why);
+
+/* ---- RDATA helpers (rdata.c) ------------------------------------------- */
+
+/* A decoded NAPTR with its own storage. */
+typedef struct {
+  mimi_naptr_rr_t rr;
+  char *flags, *services, *regexp, *replacement;
+} mimi__naptr_t;
+
+mimi_status_t mimi__naptr_decode(const uint8_t *rd, size_t len,
+                                 mimi__naptr_t *out, char *err, size_t errlen);
+void mimi__naptr_clear(mimi__naptr_t *n);
+/* "3 1 1 ABCD..." */
+mimi_status_t mimi__tlsa_text(const uint8_t *rd, size_t len, char **out);
+/* A (4 octets) or AAAA (16 octets) to text. */
+mimi_status_t mimi__addr_text(const uint8_t *rd, size_t len, char **out);
+
+/* A DNS response reduced to what the engine needs (packet.c). */
+typedef struct {
+  int rcode;
+  uint32_t ttl;        /* smallest TTL of the RRs kept */
+  size_t n;
+  uint8_t **rdata;     /* uncompressed RDATA of each RR kept */
+  size_t *rdlen;
+} mimi__packet_t;
+
+/*
+ * Parse a response (untrusted) to a query for qname/qtype: the RRs of qtype
+ * at the end of the CNAME chain that starts at qname, in the answer section.
+ * Returns MIMI_OK, MIMI_EBADRECORD (malformed, or not an answer to that
+ * question), MIMI_ENOMEM. Release with mimi__packet_clear().
+ */
+mimi_status_t mimi__packet_parse(const uint8_t *buf, size_t len,
+                                 const char *qname, uint16_t qtype,
+                                 mimi__packet_t *out);
+void mimi__packet_clear(mimi__packet_t *p);
+
+#endif /* MIMI_RESOLVER_INTERNAL_H */

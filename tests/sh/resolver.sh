@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# The resolver against the real thing: knotd on 127.0.0.1 serving fixture
+# zones signed with fresh keys (tests/fixtures/mkfixtures.sh), validated by
+# libunbound; the same fixtures through the c-ares backend; the async API
+# contract (tests/integration/itest_async.c).
+# MIMI_BIN: directory of mimi-lookup under test; MIMI_VARIANT: rel or asan.
+set -u
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/../lib/knot.sh"
+B=${B:-build}
+VARIANT=${MIMI_VARIANT:-rel}
+L="${MIMI_BIN:-$B/bin}/mimi-lookup"
+T=$(mktemp -d)
+trap 'knot_stop; rm -rf "$T"' EXIT
+
+if ! MIMI_LOOKUP="$L" bash tests/fixtures/mkfixtures.sh "$T/fx" > "$T/mk.log" 2>&1; then
+  fail "fixtures build" "$(cat "$T/mk.log")"
+  done_testing
+  exit 1
+fi
+ok "fixtures built and signed with fresh keys"
+# shellcheck disable=SC2046
+if ! knot_start "$T/knot" $(cat "$T/fx/zones"); then
+  fail "knotd starts"
+  done_testing
+  exit 1
+fi
+ok "knotd serves the fixtures on 127.0.0.1@$KNOT_PORT"
+# The zone whose file is missing must be the only one that failed to load.
+grep -q 'error: \[broken.example.com.\]' "$KNOT_DIR/knotd.log" \
+  && ok "knotd log: the broken zone did not load" \
+  || fail "knotd log: the broken zone did not load" "$(cat "$KNOT_DIR/knotd.log")"
+others=$(grep -E 'error:|warning:' "$KNOT_DIR/knotd.log" | grep -v 'broken.example.com')
+[ -z "$others" ] && ok "knotd log: every other zone loaded" || fail "knotd log: other errors" "$others"
+
+SRV="127.0.0.1@$KNOT_PORT"
+TA="$T/fx/trust-anchors.ds"
+# A port where nothing listens: bind one with knotd's port + 1 unlikely used;
+# confirm with kdig that it does not answer.
+DEAD="127.0.0.1@$((KNOT_PORT + 1))"
+run() { "$L" --server "$SRV" --trust-anchor "$TA" --timeout 4000 "$@" 2>&1; }
+
+# expect RC NAME ARGS... : exit status of mimi-lookup
+expect() {
+  local want=$1 name=$2 out rc
+  shift 2
+  out=$(run "$@"); rc=$?
+  LAST=$out
+  if [ "$rc" -eq "$want" ]; then ok "$name (exit $rc)"; else fail "$name" "exit $rc, want $want" "$out"; fi
+}
+has() { expect_contains "$LAST" "$1" "$2"; }
+lacks() { case "$LAST" in *"$1"*) fail "$2" "output has: $1" ;; *) ok "$2" ;; esac; }
+
+# ---- handles and outcomes ---------------------------------------------------
+expect 0 "handle found" --no-endpoints alice@example.com
+has "2 mappings" "two mappings"
+has $'mimi://chat.example.net/u/alice\tp=10\tt=personal\ts=examplechat\tttl=3600' "first mapping, all fields"
+has $'mimi://talk.example.org/u/alice.w\tp=20' "second mapping after it (preference order)"
+has "; fully validated" "trust line: fully validated"
+
+expect 0 "upper-case local part found by the lower-case retry" --no-endpoints --trace Alice@example.com
+has "3bc51062973c458d5a6f2d8d64a023246354ad7e064b1e4e009ec8a0._mimi.example.com. TXT: rcode 3" "first the as-given name (NXDOMAIN)"
+has "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db._mimi.example.com. TXT: rcode 0, secure" "then the lower-case name"
+expect 1 "--no-case-retry: not found" --no-endpoints --no-case-retry Alice@example.com
+
+expect 1 "opt-out record: exit 1" carol@example.com
+has "opted out" "opt-out is reported as such"
+expect 0 "invalid records skipped, valid one kept" --no-endpoints dave@example.com
+has "1 mapping" "one mapping of four TXT records"
+has "tag 'p' value '70000' is out of range 0-65535" "warning names the bad record's problem"
+lacks "site-verification" "foreign TXT ignored silently"
+lacks "MIMI2" "future version ignored silently"
+expect 0 "CNAME at the owner name followed" --no-endpoints erin@example.com
+has "mimi://chat.example.net/u/erin" "mapping from the CNAME target"
+expect 0 "TXT RRset too large for UDP (TC, then TCP)" --no-endpoints big@example.com
+has "12 mappings" "all twelve mappings"
+expect 1 "NODATA is not found" --no-endpoints frank@example.com
+has "not found" "NODATA: not found"
+expect 1 "NXDOMAIN is not found" --no-endpoints nobody@example.com
+has "; fully validated" "the denial is validated"
+expect 0 "domain handle" --no-endpoints bob.example.com
+has "mimi://chat.example.net/u/bob.example.com" "domain handle mapping"
+
+# ---- DNSSEC ---------------------------------------------------------------------
+expect 3 "unsigned zone under policy require: DNSSEC failure" u@unsigned.example.com
+has "the answer is insecure" "reason: insecure under require"
+expect 0 "unsigned zone under policy prefer: accepted" --dnssec prefer --no-endpoints u@unsigned.example.com
+has "; unsigned answer" "marked as unsigned"
+expect 3 "tampered rdata: bogus" t@tampered.example.com
+has "; bogus: " "bogus trust line"
+lacks "evil" "the tampered data is never shown"
+expect 3 "tampered rdata is bogus under policy off too" --dnssec off t@tampered.example.com
+lacks "evil" "never shown under policy off either"
+expect 3 "expired signatures: bogus" x@expired.example.com
+has "(EDE 7)" "EDE 7 (Signature Expired)"
+expect 3 "wrong DS in the parent: bogus" w@wrongds.example.com
+has "(EDE 9)" "EDE 9 (DNSKEY Missing)"
+expect 4 "SERVFAIL (zone not loaded): transient failure" b@broken.example.com
+has "lookup failed (servfail)" "servfail reported"
+out=$("$L" --server "$DEAD" --trust-anchor "$TA" --timeout 700 alice@example.com 2>&1); rc=$?
+[ $rc -eq 4 ] && ok "no server listening: exit 4" || fail "no server listening" "exit $rc" "$out"
+expect_contains "$out" "lookup failed (timeout)" "no server listening: timeout"
+
+# ---- phone numbers ----------------------------------------------------------------
+expect 0 "ENUM TXT" --no-endpoints +15551234567
+has "mimi://wa.example.net/u/%2B15551234567" "TXT mapping at the ENUM name"
+expect 0 "ENUM NAPTR with back-reference, service case-insensitive" --no-endpoints --trace '+44 20 7946 0148'
+has $'mimi://chat.example.net/u/%2B442079460148\tp=10' "NAPTR mapping (preference from NAPTR)"
+has "8.4.1.0.6.4.9.7.0.2.4.4.e164.arpa. NAPTR: rcode 0" "NAPTR asked after no TXT"
+lacks "sip:" "the E2U+sip rule is ignored"
+expect 0 "non-terminal NAPTR followed" --no-endpoints +15550001111
+has "mimi://chat.example.net/u/nonterminal" "mapping from the replacement name"
+expect 1 "number only under the second apex: not found with one apex" --no-endpoints +4930123456
+expect 0 "second apex" --no-endpoints --enum-apex e164.arpa --enum-apex enum.example.org +4930123456
+has "mimi://chat.example.net/u/%2B4930123456" "mapping from the second apex"
+
+# ---- endpoints -----------------------------------------------------------------------
+expect 0 "SVCB endpoint with TLSA" mimi://chat.example.net/u/x
+has "SVCB chat.example.net. port 8443 priority 1 alpn=h2,http/1.1 addresses=127.0.0.1" "SVCB endpoint"
+has "TLSA 3 1 1 0123456789ABCDEF" "TLSA reported"
+expect 0 "SVCB alias chain" mimi://alias.example.net/u/x
+has "SVCB chat.example.net. port 8443" "alias chain ends at chat's endpoint"
+expect 4 "SVCB alias loop" mimi://loop1.example.net/u/x
+has "alias loop back to _mimi.loop1.example.net." "loop named"
+expect 0 "no SVCB: HTTPS" mimi://https.example.net/u/x
+has "HTTPS https.example.net. port 443 priority 1 alpn=h3,http/1.1" "HTTPS endpoint"
+expect 0 "no SVCB, no HTTPS: A/AAAA" mimi://aonly.example.net/u/x
+has "A aonly.example.net. port 443 alpn=http/1.1 addresses=192.0.2.30,2001:db8::30" "address endpoint"
+expect 0 "unsupported mandatory key skipped" mimi://mand.example.net/u/x
+has "priority 2" "the usable record is used"
+has "mandatory key this client does not support" "the other is skipped with a warning"
+expect 0 "handle with two providers: endpoints of each" alice@example.com
+has "; endpoints of chat.example.net:" "first provider's endpoints"
+has "; endpoints of talk.example.org:" "second provider's endpoints"
+
+# ---- JSON, short, batch ----------------------------------------------------------
+expect 0 "JSON" --json alice@example.com
+has '"schema":1' "JSON schema 1"
+has '"outcome":"found"' "JSON outcome"
+has '"uri":"mimi://chat.example.net/u/alice","preference":10,"tags":["personal"]' "JSON mapping"
+has '"alpn":["h2","http/1.1"],"addresses":["127.0.0.1"]' "JSON endpoint"
+expect 3 "JSON bogus" --json x@expired.example.com
+has '"outcome":"failed","dnssec":"bogus","failure":"bogus"' "JSON failure"
+has '"ede":7' "JSON EDE"
+expect 0 "--short" --short alice@example.com
+[ "$LAST" = $'mimi://chat.example.net/u/alice\nmimi://talk.example.org/u/alice.w' ] \
+  && ok "--short prints only the URIs" || fail "--short prints only the URIs" "$LAST"
+printf '# contacts\nalice@example.com\n\nnobody@example.com\n+1\n+15551234567\ncarol@example.com\n' > "$T/batch"
+expect 2 "batch with an invalid line: exit 2" --batch "$T/batch" --json --no-endpoints
+[ "$(printf '%s\n' "$LAST" | grep -c '"schema":1')" -eq 5 ] && ok "batch: one JSON line per identifier" \
+  || fail "batch: one JSON line per identifier" "$LAST"
+has "$T/batch:5: +1: " "invalid line reported as FILE:LINE"
+has '"input":"+1","outcome":"invalid"' "invalid line in JSON"
+printf 'alice@example.com\nx@expired.example.com\nb@broken.example.com\n' > "$T/batch2"
+expect 3 "batch: most severe failure wins (3 over 4)" --batch "$T/batch2" --no-endpoints
+printf 'alice@example.com\nnobody@example.com\n' > "$T/batch3"
+expect 0 "batch: not found is not an error" --batch "$T/batch3" --no-endpoints --stats
+has ";; 2 lookups: 1 found, 1 not found" "--stats summary"
+
+# ---- c-ares backend on the same fixtures ------------------------------------------
+expect 5 "c-ares backend refuses policy require" --backend cares alice@example.com
+has "does not validate DNSSEC" "message says why"
+expect 0 "c-ares backend: found, unchecked" --backend cares --dnssec prefer alice@example.com
+has "; unchecked answer (no DNSSEC validation)" "c-ares answers are unchecked"
+has "SVCB chat.example.net. port 8443" "c-ares endpoints"
+expect 0 "c-ares backend: TCP fallback" --backend cares --dnssec off --no-endpoints big@example.com
+has "12 mappings" "c-ares: all twelve mappings"
+expect 0 "c-ares backend: CNAME" --backend cares --dnssec off --no-endpoints erin@example.com
+expect 0 "c-ares backend: NAPTR" --backend cares --dnssec off --no-endpoints +442079460148 +15550001111
+expect 1 "c-ares backend: not found" --backend cares --dnssec off nobody@example.com
+expect 4 "c-ares backend: SERVFAIL" --backend cares --dnssec off b@broken.example.com
+
+# ---- the library's async contract, and the libmimi(3) example ------------------------
+IT="$B/$VARIANT/tests/itest_async"
+if out=$(MIMI_TEST_SERVER="$SRV" MIMI_TEST_TA="$TA" MIMI_TEST_DEAD="$DEAD" \
+         CMOCKA_MESSAGE_OUTPUT=TAP "$IT" 2>&1); then
+  ok "itest_async: $(printf '%s\n' "$out" | grep -c '^ok') API contract tests pass"
+else
+  fail "itest_async" "$out"
+fi
+
+done_testing
