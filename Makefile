@@ -66,6 +66,15 @@ LIB_OBJ_ASAN := $(call obj,asan,$(LIB_SRC))
 CLI_OBJ      := $(call obj,rel,$(CLI_SRC))
 CLI_OBJ_ASAN := $(call obj,asan,$(CLI_SRC))
 
+# Zone tools: zone-tools/<tool>/*.c plus zone-tools/common/*.c and the
+# JSON writer of cli/, linked statically against libmimi like mimi-lookup.
+ZT_COMMON  := $(sort $(wildcard zone-tools/common/*.c))
+TOOL_NAMES := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard zone-tools/zone*/*.c)))))
+TOOL_BINS  := $(TOOL_NAMES:zone%=$(B)/bin/mimi-zone%)
+TOOL_ASAN  := $(TOOL_NAMES:zone%=$(B)/asan/bin/mimi-zone%)
+ZT_LIBS    := -llmdb -lpthread
+ZT_INC     := -Izone-tools/common -Icli
+
 SONAME     := libmimi.so.$(SOVERSION)
 SHLIB      := $(B)/lib/libmimi.so.$(VERSION)
 STLIB      := $(B)/lib/libmimi.a
@@ -77,14 +86,15 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli test check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools test check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: lib cli
+all: lib cli tools
 
 lib: $(SHLIB) $(STLIB)
 cli: $(CLI_BIN)
+tools: $(TOOL_BINS)
 
 # --- compilation ---------------------------------------------------------
 $(B)/rel/resolver/%.o: resolver/%.c
@@ -104,6 +114,14 @@ $(B)/rel/cli/%.o: cli/%.c
 $(B)/asan/cli/%.o: cli/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(SAN) -O1 -g -c $< -o $@
+
+$(B)/rel/zone-tools/%.o: zone-tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(ZT_INC) $(CFLAGS) -c $< -o $@
+
+$(B)/asan/zone-tools/%.o: zone-tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(ZT_INC) $(SAN) -O1 -g -c $< -o $@
 
 $(B)/rel/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
@@ -135,6 +153,17 @@ $(B)/asan/bin/mimi-lookup: $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN) $(DEP_LIBS)
 
+define TOOL_template
+$(B)/bin/mimi-$(1): $$(call obj,rel,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(ZT_COMMON) cli/json.c) $$(STLIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -o $$@ $$(filter %.o,$$^) $$(STLIB) $$(DEP_LIBS) $$(ZT_LIBS)
+
+$(B)/asan/bin/mimi-$(1): $$(call obj,asan,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(ZT_COMMON) cli/json.c) $$(LIB_OBJ_ASAN)
+	@mkdir -p $$(@D)
+	$$(CC) $$(SAN) -o $$@ $$^ $$(DEP_LIBS) $$(ZT_LIBS)
+endef
+$(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_template,$(t))))
+
 # --- man pages (mdoc, installed as written; linted by tests/sh/man.sh) ------
 # --- tests ---------------------------------------------------------------
 $(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ)
@@ -160,7 +189,7 @@ test:
 	@bash scripts/deps.sh
 	@$(MAKE) --no-print-directory check
 
-check: all $(CLI_ASAN) $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS)
+check: all $(CLI_ASAN) $(TOOL_ASAN) $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS)
 	@B=$(B) bash tests/run.sh $(UNIT_BINS) $(REPLAY_BINS) $(SH_TESTS)
 
 # --- fuzzing (clang libFuzzer) -------------------------------------------
@@ -194,7 +223,7 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    resolver/libmimi.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc
-	install -m 0755 $(CLI_BIN) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(CLI_BIN) $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
 	@for m in $(MANPAGES); do \
 	  s=$${m##*.}; echo install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	  install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
@@ -203,7 +232,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libmimi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	  $(DESTDIR)$(LIBDIR)/libmimi.so $(DESTDIR)$(LIBDIR)/libmimi.a \
-	  $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc $(DESTDIR)$(BINDIR)/mimi-lookup
+	  $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc $(DESTDIR)$(BINDIR)/mimi-lookup \
+	  $(TOOL_BINS:$(B)/bin/%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(patsubst resolver/include/%,$(DESTDIR)$(INCLUDEDIR)/%,$(HEADERS))
 	@for m in $(MANPAGES); do \
 	  f=$${m##*/}; s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$f; \

@@ -12,6 +12,8 @@ PKGS=(
   libc-ares-dev                      # non-validating stub backend
   libcmocka-dev                      # unit tests
   knot knot-dnsutils ldnsutils       # test/demo server, kdig, zone signing
+  knot-dnssecutils                   # kzonecheck, kzonesign (zone tool tests, bench)
+  liblmdb-dev                        # mimi-zonegen --format lmdb, mod-mimi
   mandoc                             # man pages: lint (tests)
 )
 
