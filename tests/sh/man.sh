@@ -12,14 +12,21 @@ for m in man/*.[1-8]; do
   [ -z "$out" ] && ok "mandoc -Tlint $m" || fail "mandoc -Tlint $m" "$out"
 done
 
-L="${MIMI_BIN:-$B/bin}/mimi-lookup"
-opts=$("$L" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
-for o in $opts; do
-  if grep -qE "^\.It .*Fl -${o#--}( |$)" man/mimi-lookup.1; then
-    ok "mimi-lookup.1 documents $o"
-  else
-    fail "mimi-lookup.1 documents $o"
+# Every option a tool's --help lists is documented in its man page.
+for tool in "${MIMI_BIN:-$B/bin}"/mimi-*; do
+  name=$(basename "$tool")
+  page="man/$name.1"
+  if [ ! -f "$page" ]; then
+    fail "$name has a man page" "missing $page"
+    continue
   fi
+  opts=$("$tool" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+  undocumented=""
+  for o in $opts; do
+    grep -qE "^\.It .*Fl -${o#--}( |$)" "$page" || undocumented="$undocumented $o"
+  done
+  [ -z "$undocumented" ] && ok "$page documents every option of --help" \
+    || fail "$page documents every option of --help" "missing:$undocumented"
 done
 
 missing=""

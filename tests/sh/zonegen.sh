@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# mimi-zonegen: CSV validation (FILE:LINE, nothing written), atomic output,
+# canonical and reproducible zones accepted by kzonecheck and, once signed,
+# by ldns-verify-zone; served by knotd, mimi-lookup finds every CSV row with
+# DNSSEC validation.
+# MIMI_BIN: directory of the tools under test (plain or sanitizer build).
+set -u
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/../lib/knot.sh"
+BIN=${MIMI_BIN:-build/bin}
+G="$BIN/mimi-zonegen"
+L="$BIN/mimi-lookup"
+T=$(mktemp -d)
+trap 'knot_stop; rm -rf "$T"' EXIT
+HDR="identifier,provider,account,preference,tags,service"
+NS="--ns ns1.example.com=192.0.2.53"
+
+# ---- bad input: each class with its line; nothing written ------------------
+printf 'old zone, must survive\n' > "$T/out.zone"
+bad() { # NAME LINE FRAGMENT ROWS...
+  local name=$1 line=$2 frag=$3 out rc
+  shift 3
+  { echo "$HDR"; printf '%s\n' "$@"; } > "$T/bad.csv"
+  out=$("$G" --origin example.com $NS -o "$T/out.zone" "$T/bad.csv" 2>&1); rc=$?
+  if [ $rc -eq 1 ]; then ok "$name: exit 1"; else fail "$name: exit 1" "exit $rc" "$out"; fi
+  expect_contains "$out" "$T/bad.csv:$line: $frag" "$name: reported at line $line"
+}
+bad "bad identifier" 2 "identifier: phone number has 16 digits" "+1234567890123456,p.example,a,,,"
+bad "number without +" 3 "identifier: " "alice@example.com,chat.example.net,alice,,," "5551234,p.example,a,,,"
+bad "MIMI URI as identifier" 2 "identifier: a mimi:// URI needs no record" "mimi://p.example/u/a,p.example,a,,,"
+bad "owner outside the zone" 2 "owner name 2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db._mimi.example.org. is outside the zone example.com." "alice@example.org,p.example,a,,,"
+bad "phone outside the zone" 2 "owner name 7.6.5.4.3.2.1.5.5.5.1.e164.arpa. is outside the zone" "+15551234567,p.example,a,,,"
+bad "opt-out with an account" 2 "account is set but provider is empty" "carol@example.com,,carol,,,"
+bad "bad provider" 2 "provider: " "alice@example.com,exa_mple.net,alice,,,"
+bad "preference out of range" 2 "preference '70000' is not 0-65535" "alice@example.com,p.example,a,70000,,"
+bad "bad tags" 2 "tags: tags have an empty entry" 'alice@example.com,p.example,a,,"a,,b",'
+bad "service with a comma" 2 "service: " 'alice@example.com,p.example,a,,,"a,b"'
+bad "record over 255 octets" 2 "the MIMI TXT record would exceed 255 octets" "alice@example.com,p.example,$(printf 'x%.0s' $(seq 1 250)),,,"
+bad "field count" 2 "5 fields; a row has 6" "alice@example.com,p.example,a,,"
+bad "unclosed quote" 2 "a quoted field is not closed" 'alice@example.com,"p.example,a,,,'
+bad "several errors, each reported" 4 "identifier: " "alice@example.com,p.example,a,,," "@,p.example,a,,," "x@@,p.example,a,,,"
+[ "$(cat "$T/out.zone")" = "old zone, must survive" ] && ok "existing output untouched by failed runs" \
+  || fail "existing output untouched by failed runs"
+[ -z "$(ls -A "$T" | grep mimi-tmp)" ] && ok "no temporary files left behind" || fail "temporary files left" "$(ls -A "$T")"
+printf 'id,provider\nalice@example.com,p.example\n' > "$T/hdr.csv"
+out=$("$G" --origin example.com $NS "$T/hdr.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && ok "wrong header: exit 1" || fail "wrong header: exit 1" "exit $rc"
+expect_contains "$out" "$T/hdr.csv:1: expected the header line" "wrong header reported at line 1"
+expect_rc 2 "no --origin: usage error" "$G" "$T/hdr.csv"
+expect_rc 2 "--ttl not a number: usage error" "$G" --origin example.com --ttl x "$T/hdr.csv"
+expect_rc 5 "missing CSV: local error" "$G" --origin example.com $NS "$T/nonexistent.csv"
+
+# ---- --skip-bad ------------------------------------------------------------------
+{ echo "$HDR"; echo "alice@example.com,chat.example.net,alice,10,,"; echo "bad,,,,,"; } > "$T/skip.csv"
+out=$("$G" --origin example.com $NS --skip-bad -o "$T/skip.zone" "$T/skip.csv" 2>&1); rc=$?
+[ $rc -eq 3 ] && ok "--skip-bad: exit 3" || fail "--skip-bad: exit 3" "exit $rc" "$out"
+expect_contains "$out" "1 row written, 1 invalid row skipped" "--skip-bad summary"
+grep -q 'e=chat.example.net; a=alice; p=10' "$T/skip.zone" && ok "--skip-bad wrote the valid row" \
+  || fail "--skip-bad wrote the valid row"
+
+# ---- the zones the end-to-end test serves ------------------------------------------
+cat > "$T/users.csv" <<EOF
+$HDR
+# PROFILE §7, and more
+alice@example.com,chat.example.net,alice,10,personal,examplechat
+alice@example.com,talk.example.net,alice.w,20,,
+Bob@example.com,chat.example.net,bob,,"personal,business",ExampleChat
+dom.example.com,chat.example.net,dom.example.com,,,
+carol@example.com,,,,,
+jörg@example.com,chat.example.net,jörg müller,5,,
+EOF
+cat > "$T/phones.csv" <<EOF
+$HDR
++15551234567,wa.example.net,+15551234567,20,business,
++442079460148,chat.example.net,+442079460148,,,
+EOF
+cat > "$T/static.zone" <<'EOF'
+$ORIGIN example.net.
+$TTL 3600
+@ SOA ns1.example.net. hostmaster.example.net. 1 3600 900 1209600 300
+@ NS ns1.example.net.
+ns1 A 192.0.2.53
+_mimi.chat SVCB 1 chat.example.net. alpn=h2 port=8443
+chat A 192.0.2.10
+EOF
+if "$G" --origin example.com $NS --serial 5 -o "$T/com.zone" "$T/users.csv" 2>"$T/err" &&
+   "$G" --origin example.com $NS --serial 5 -o "$T/com2.zone" "$T/users.csv" 2>>"$T/err"; then
+  ok "zone written"
+else
+  fail "zone written" "$(cat "$T/err")"
+fi
+cmp -s "$T/com.zone" "$T/com2.zone" && ok "identical input, identical zone" || fail "identical input, identical zone"
+sed -n 2p "$T/com.zone" | grep -q "IN	SOA	.* 5 3600" && ok "SOA first, with the given serial" \
+  || fail "SOA first, with the given serial" "$(head -3 "$T/com.zone")"
+n=$(grep -c 'IN	TXT' "$T/com.zone")
+[ "$n" -eq 7 ] && ok "7 TXT records (2 alice, 2 Bob/bob, dom, carol, jörg)" || fail "TXT count" "$n" "$(cat "$T/com.zone")"
+grep -q 'a=j%C3%B6rg%20m%C3%BCller; p=5' "$T/com.zone" && ok "account percent-encoded" || fail "account percent-encoded"
+grep -q '"v=MIMI1; e=chat.example.net; a=bob; t=personal,business; s=ExampleChat"' "$T/com.zone" \
+  && ok "tags and service" || fail "tags and service" "$(grep bob "$T/com.zone")"
+kz=$(kzonecheck -o example.com "$T/com.zone" 2>&1) && ok "kzonecheck accepts the zone" || fail "kzonecheck" "$kz"
+
+"$G" --origin example.com $NS -o "$T/auto.zone" "$T/users.csv" 2>/dev/null
+s1=$(sed -n 2p "$T/auto.zone" | awk '{print $7}')
+"$G" --origin example.com $NS --serial 4000000000 -o "$T/auto.zone" "$T/users.csv" 2>/dev/null
+"$G" --origin example.com $NS -o "$T/auto.zone" "$T/users.csv" 2>/dev/null
+s2=$(sed -n 2p "$T/auto.zone" | awk '{print $7}')
+[ "$s1" -gt 1700000000 ] && [ "$s2" = 4000000001 ] && ok "--serial auto: the time, or one more than the existing" \
+  || fail "--serial auto" "$s1 $s2"
+
+"$G" --origin e164.arpa --ns ns1.example.net --naptr --serial 5 -o "$T/arpa.zone" "$T/phones.csv" 2>"$T/err" \
+  && ok "ENUM zone with --naptr" || fail "ENUM zone" "$(cat "$T/err")"
+grep -q 'NAPTR	100 20 "u" "E2U+mimi" "!^.\*\$!mimi://wa.example.net/u/%2B15551234567!" \.' "$T/arpa.zone" \
+  && ok "NAPTR as PROFILE §4 says" || fail "NAPTR as PROFILE §4 says" "$(grep NAPTR "$T/arpa.zone")"
+printf '%s\n' "$HDR" > "$T/none.csv"
+"$G" --origin example.net --template "$T/static.zone" --serial 9 -o "$T/net.zone" "$T/none.csv" 2>"$T/err" \
+  && ok "template merged" || fail "template merged" "$(cat "$T/err")"
+grep -q "SVCB" "$T/net.zone" && grep -q "hostmaster.example.net. 9 " "$T/net.zone" \
+  && ok "template records kept, serial replaced" || fail "template records" "$(cat "$T/net.zone")"
+
+# ---- signed, served, looked up ---------------------------------------------------------
+cd "$T"
+ok_sign=1
+for z in example.com e164.arpa example.net; do
+  f=$([ $z = example.com ] && echo com.zone || ([ $z = e164.arpa ] && echo arpa.zone || echo net.zone))
+  k=$(ldns-keygen -a ECDSAP256SHA256 -k $z) || ok_sign=0
+  nsec3=$([ $z = e164.arpa ] && echo "-n -t 0" || echo "")
+  ldns-signzone $nsec3 -f "$f.signed" "$f" "$k" || ok_sign=0
+  ldns-verify-zone "$f.signed" >/dev/null 2>&1 || ok_sign=0
+  kzonecheck -o $z -d on "$f.signed" >/dev/null 2>&1 || ok_sign=0
+  ldns-key2ds -n -2 "$k.key" >> ta.ds
+done
+cd - >/dev/null
+[ $ok_sign -eq 1 ] && ok "signed (NSEC and NSEC3): ldns-verify-zone and kzonecheck -d on accept" \
+  || fail "signed zones verify"
+if knot_start "$T/knot" "example.com=$T/com.zone.signed" "e164.arpa=$T/arpa.zone.signed" \
+     "example.net=$T/net.zone.signed"; then
+  ok "knotd serves the generated zones"
+  S="--server 127.0.0.1@$KNOT_PORT --trust-anchor $T/ta.ds --no-endpoints"
+  check() { # ID EXPECTED-URIs (newline-separated)
+    local out
+    out=$("$L" $S --short "$1" 2>&1)
+    [ "$out" = "$2" ] && ok "lookup $1 matches the CSV" || fail "lookup $1 matches the CSV" "got: $out" "want: $2"
+  }
+  check alice@example.com $'mimi://chat.example.net/u/alice\nmimi://talk.example.net/u/alice.w'
+  check Bob@example.com "mimi://chat.example.net/u/bob"
+  check bob@example.com "mimi://chat.example.net/u/bob"
+  check dom.example.com "mimi://chat.example.net/u/dom.example.com"
+  check jörg@example.com "mimi://chat.example.net/u/j%C3%B6rg%20m%C3%BCller"
+  check +15551234567 "mimi://wa.example.net/u/%2B15551234567"
+  check '+44 20 7946 0148' "mimi://chat.example.net/u/%2B442079460148"
+  out=$("$L" $S carol@example.com 2>&1); rc=$?
+  [ $rc -eq 1 ] && expect_contains "$out" "opted out" "opt-out row: opted out, validated" \
+    || fail "opt-out row" "exit $rc" "$out"
+  out=$("$L" --server 127.0.0.1@$KNOT_PORT --trust-anchor $T/ta.ds --json Bob@example.com 2>&1)
+  expect_contains "$out" '"tags":["personal","business"],"service":"ExampleChat","ttl":3600,"dnssec":"secure"' \
+    "all fields of the row, fully validated"
+  expect_contains "$out" '"target":"chat.example.net.","port":8443' "endpoint from the template's SVCB"
+else
+  fail "knotd serves the generated zones"
+fi
+
+done_testing

@@ -1,0 +1,71 @@
+/* mimi-zonegen internals: options, the record table, the steps. */
+#ifndef MIMI_ZG_H
+#define MIMI_ZG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <mimi.h>
+
+#define ZG_MAX_NS 16
+
+typedef struct {
+  const char *input;      /* CSV path or "-" */
+  char *origin;           /* canonical, absolute ("example.com.") */
+  const char *enum_apex;  /* ENUM apex for phone numbers */
+  uint32_t ttl;
+  int serial_auto;
+  uint32_t serial;
+  const char *template_path;
+  const char *ns[ZG_MAX_NS];
+  size_t nns;
+  const char *contact;
+  int naptr, lowercase_variant, skip_bad;
+  const char *output;     /* NULL: standard output */
+} zg_opts_t;
+
+/* One RR to write. key: canonical sort key (owner labels right to left,
+ * each followed by 0x00, then a 0xff separator, the type, and the RDATA in
+ * canonical wire form); line: its presentation line without newline. */
+typedef struct {
+  uint8_t *key;     /* owner part, then type (2) and RDATA */
+  uint32_t keylen;
+  uint16_t ownerlen;
+  uint8_t soa;      /* written first (RFC 1035 §5.2 puts the SOA first) */
+  char *line;
+} zg_rr_t;
+
+typedef struct {
+  zg_rr_t *v;
+  size_t n, cap;
+  int oom;
+} zg_table_t;
+
+/* Add an RR (copies). owner: wire form; rdata: canonical wire form (for
+ * ordering and duplicates); line: presentation. 0, or -1 on OOM or a
+ * malformed owner. */
+int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
+           const uint8_t *rdata, size_t rdlen, const char *line);
+/* Presentation name without escapes ("a.b.") to wire form; 0 or -1. */
+int zg_name_wire(const char *name, uint8_t *out, size_t *len);
+void zg_table_free(zg_table_t *t);
+/* Sort canonically (RFC 4034 §6.1, §6.3) and drop exact duplicates. */
+void zg_sort(zg_table_t *t);
+
+/* rows.c: the CSV rows → MIMI TXT (and NAPTR) RRs. Returns the number of
+ * bad rows (reported on stderr as FILE:LINE: message), -2 when the input
+ * as a whole is unusable (no header), or -1 on an I/O or memory error
+ * (message printed). */
+long zg_rows(const zg_opts_t *o, zg_table_t *t, long *rows_ok);
+
+/* apex.c: SOA/NS from options, or the template's records. 0 or -1. */
+int zg_apex(const zg_opts_t *o, zg_table_t *t);
+/* The serial to write: fixed, or greater than the existing output's. */
+uint32_t zg_serial(const zg_opts_t *o);
+
+/* Presentation of a character-string, quoted, with '"' and '\' escaped,
+ * non-printable octets as \DDD. */
+void zg_quote(char *out, size_t outlen, const char *s);
+
+#endif
