@@ -13,7 +13,7 @@ PKGS=(
   libcmocka-dev                      # unit tests
   knot knot-dnsutils ldnsutils       # test/demo server, kdig, zone signing
   knot-dnssecutils                   # kzonecheck, kzonesign (zone tool tests, bench)
-  liblmdb-dev                        # mimi-zonegen --format lmdb, mod-mimi
+  liblmdb-dev lmdb-utils             # mimi-zonegen --format lmdb, mod-mimi; mdb_dump (tests)
   mandoc                             # man pages: lint (tests)
 )
 

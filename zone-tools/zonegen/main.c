@@ -22,7 +22,10 @@ static void usage(FILE *f) {
         "Options:\n"
         "  -z, --origin ZONE        the zone; every owner name must be inside it\n"
         "  -o, --output FILE        write FILE atomically (default: standard output)\n"
-        "      --format zone        output format (zone; lmdb is planned)\n"
+        "      --format zone|lmdb   a zone file (default), or the LMDB database that\n"
+        "                           mod-mimi serves (--output DIR; see mimi-lmdb(5))\n"
+        "      --update             with lmdb: change the existing database in one\n"
+        "                           transaction (the rows' owner names are replaced)\n"
         "      --ttl SECONDS        TTL of every record (default 3600)\n"
         "      --serial N|auto      SOA serial; auto (default): the current time, or one\n"
         "                           more than the existing output's if that is larger\n"
@@ -45,7 +48,7 @@ static void usage(FILE *f) {
 }
 
 enum { O_FORMAT = 256, O_TTL, O_SERIAL, O_TEMPLATE, O_NS, O_CONTACT, O_APEX,
-       O_NAPTR, O_NOLOWER, O_SKIP };
+       O_NAPTR, O_NOLOWER, O_SKIP, O_UPDATE };
 
 static int parse_u32(const char *s, unsigned long max, uint32_t *out) {
   char *end;
@@ -92,6 +95,7 @@ int main(int argc, char **argv) {
       {"naptr", no_argument, NULL, O_NAPTR},
       {"no-lowercase-variant", no_argument, NULL, O_NOLOWER},
       {"skip-bad", no_argument, NULL, O_SKIP},
+      {"update", no_argument, NULL, O_UPDATE},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
@@ -112,12 +116,16 @@ int main(int argc, char **argv) {
     case 'z': origin = optarg; break;
     case 'o': o.output = optarg; break;
     case O_FORMAT:
-      if (strcmp(optarg, "zone") != 0) {
-        fprintf(stderr, "mimi-zonegen: --format %s: this version writes zone files only\n",
-                optarg);
+      if (strcmp(optarg, "zone") == 0) {
+        o.lmdb = 0;
+      } else if (strcmp(optarg, "lmdb") == 0) {
+        o.lmdb = 1;
+      } else {
+        fprintf(stderr, "mimi-zonegen: --format %s: use zone or lmdb\n", optarg);
         return EX_USAGE;
       }
       break;
+    case O_UPDATE: o.update = 1; break;
     case O_TTL:
       if (!parse_u32(optarg, 2147483647UL, &o.ttl)) {
         fprintf(stderr, "mimi-zonegen: --ttl '%s': seconds, 0-2147483647 (RFC 2181 §8)\n",
@@ -173,6 +181,14 @@ int main(int argc, char **argv) {
     return EX_USAGE;
   }
   o.input = argv[optind];
+  if (o.lmdb && !o.output) {
+    fputs("mimi-zonegen: --format lmdb needs --output DIR\n", stderr);
+    return EX_USAGE;
+  }
+  if (o.update && !o.lmdb) {
+    fputs("mimi-zonegen: --update works with --format lmdb only\n", stderr);
+    return EX_USAGE;
+  }
   if (!(o.origin = canon_origin(origin))) {
     fprintf(stderr, "mimi-zonegen: --origin '%s' is not a domain name\n", origin);
     return EX_USAGE;
@@ -189,12 +205,20 @@ int main(int argc, char **argv) {
     rc = EX_INPUT;
     goto done;
   }
-  if (zg_apex(&o, &t) != 0) {
+  /* The database holds the user records only; SOA, NS and the provider's
+   * SVCB stay in the zone file knotd loads. */
+  if (!o.lmdb && zg_apex(&o, &t) != 0) {
     rc = EX_INPUT;
     goto done;
   }
   zg_sort(&t);
-  if (o.output) {
+  if (o.lmdb) {
+    int w = zg_write_lmdb(&o, &t, o.update);
+    if (w != 0) {
+      rc = w == -2 ? EX_INPUT : EX_LOCAL;
+      goto done;
+    }
+  } else if (o.output) {
     atomic_file_t a;
     if (atomic_open(&a, o.output) != 0) {
       fprintf(stderr, "mimi-zonegen: %s: %s\n", o.output, strerror(errno));

@@ -22,6 +22,7 @@ typedef struct {
   size_t nns;
   const char *contact;
   int naptr, lowercase_variant, skip_bad;
+  int lmdb, update;       /* --format lmdb, --update */
   const char *output;     /* NULL: standard output */
 } zg_opts_t;
 
@@ -63,6 +64,10 @@ long zg_rows(const zg_opts_t *o, zg_table_t *t, long *rows_ok);
 int zg_apex(const zg_opts_t *o, zg_table_t *t);
 /* The serial to write: fixed, or greater than the existing output's. */
 uint32_t zg_serial(const zg_opts_t *o);
+
+/* lmdb_out.c: write the database (mimi-lmdb(5)) to o->output. 0, -2 when
+ * --update finds a database of another zone or format, -1 on errors. */
+int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, int update);
 
 /* Presentation of a character-string, quoted, with '"' and '\' escaped,
  * non-printable octets as \DDD. */
