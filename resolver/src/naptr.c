@@ -78,7 +78,9 @@ static mimi_status_t terminal(const mimi_naptr_rr_t *rr, const char *aus,
   if (strcmp(rr->replacement, ".") != 0)
     /* RFC 3403 §4.1: REGEXP and REPLACEMENT are mutually exclusive. */
     return warn(out, rr, "replacement '%s' on a terminal rule (flag \"u\" "
-                "uses regexp only)", rr->replacement);
+                "uses regexp only)",
+                mimi__show(show, sizeof show, rr->replacement,
+                           strlen(rr->replacement)));
   st = mimi_naptr_regexp_apply(rr->regexp, aus, &res, err, sizeof err);
   if (st == MIMI_ENOTMIMI)
     return MIMI_OK; /* the rule is not for this number */
@@ -124,7 +126,7 @@ done:
 /* The next name of a non-terminal rule, absolute, checked; or NULL. */
 static mimi_status_t nonterminal(const mimi_naptr_rr_t *rr, const char *aus,
                                  mimi_mapset_t *out, char **next) {
-  char err[MIMI_ERRLEN];
+  char err[MIMI_ERRLEN], show[MIMI_SHOWLEN];
   char *target = NULL, *host = NULL;
   mimi_status_t st;
   mimi_buf_t b;
@@ -132,8 +134,10 @@ static mimi_status_t nonterminal(const mimi_naptr_rr_t *rr, const char *aus,
   *next = NULL;
   if (strcmp(rr->replacement, ".") != 0) {
     if (rr->regexp[0])
+      /* RFC 3403 §4.1: REGEXP and REPLACEMENT are mutually exclusive. */
       return warn(out, rr, "both regexp and replacement '%s' are set",
-                  rr->replacement);
+                  mimi__show(show, sizeof show, rr->replacement,
+                             strlen(rr->replacement)));
     target = mimi__strdup(rr->replacement);
     if (!target)
       return MIMI_ENOMEM;

@@ -232,6 +232,27 @@ static void test_process_malformed(void **state) {
   mimi_mapset_free(set);
 }
 
+/* Untrusted REPLACEMENT text reaches warnings only through mimi__show. */
+static void test_process_untrusted_text(void **state) {
+  (void)state;
+  const mimi_naptr_rr_t rrs[] = {
+      {10, 1, "u", "E2U+mimi", "!^.*$!mimi://x.example/u/a!", "ev\nil.\x1b[2J."},
+      {10, 2, "", "E2U+mimi", "!^.*$!x.example!", "a\tb."},
+  };
+  char *next = (char *)1;
+  mimi_mapset_t *set = process(rrs, 2, AUS, &next);
+  assert_null(next);
+  assert_int_equal(mimi_mapset_count(set), 0);
+  assert_int_equal(mimi_mapset_warning_count(set), 2);
+  assert_string_equal(mimi_mapset_warning(set, 0),
+                      "NAPTR order 10 pref 1: replacement 'ev\\x0ail.\\x1b[2J.' on a "
+                      "terminal rule (flag \"u\" uses regexp only)");
+  assert_string_equal(mimi_mapset_warning(set, 1),
+                      "NAPTR order 10 pref 2: both regexp and replacement "
+                      "'a\\x09b.' are set");
+  mimi_mapset_free(set);
+}
+
 static void test_process_args(void **state) {
   (void)state;
   mimi_mapset_t *set = NULL;
@@ -265,6 +286,13 @@ static void test_format(void **state) {
   assert_int_equal(mimi_record_cmp(mimi_mapset_get(set, 0), r), 0);
   mimi_mapset_free(set);
   mimi_free(t);
+  /* '!', '"' and '\\' in an account are percent-encoded: the "!" delimiter
+   * and the presentation quoting stay intact. */
+  assert_int_equal(mimi_record_set_account(r, "a!b\"c\\d", NULL, 0), MIMI_OK);
+  assert_int_equal(mimi_naptr_format(r, &t), MIMI_OK);
+  assert_string_equal(t, "100 20 \"u\" \"E2U+mimi\" "
+                         "\"!^.*$!mimi://wa.example/u/a%21b%22c%5Cd!\" .");
+  mimi_free(t);
   mimi_record_free(r);
 }
 
@@ -278,6 +306,7 @@ int main(void) {
       cmocka_unit_test(test_process_order_groups),
       cmocka_unit_test(test_process_nonterminal),
       cmocka_unit_test(test_process_malformed),
+      cmocka_unit_test(test_process_untrusted_text),
       cmocka_unit_test(test_process_args),
       cmocka_unit_test(test_format),
   };
