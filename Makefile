@@ -75,6 +75,12 @@ TOOL_ASAN  := $(TOOL_NAMES:zone%=$(B)/asan/bin/mimi-zone%)
 ZT_LIBS    := -llmdb -lpthread
 ZT_INC     := -Izone-tools/common -Icli
 
+# The Knot DNS module, against the installed <knot/module.h> (libknot-dev).
+KNOT_CFLAGS := $(shell pkg-config --cflags libknot 2>/dev/null)
+KNOT_LIBS   := $(shell pkg-config --libs libknot 2>/dev/null)
+MODULE_DIR  ?= $(shell pkg-config --variable=module_instdir knotd 2>/dev/null)
+PLUGIN      := $(if $(wildcard plugin-knot/*.c),$(B)/plugin-knot/mod-mimi.so)
+
 SONAME     := libmimi.so.$(SOVERSION)
 SHLIB      := $(B)/lib/libmimi.so.$(VERSION)
 STLIB      := $(B)/lib/libmimi.a
@@ -86,15 +92,16 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli tools test check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools plugin test check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: lib cli tools
+all: lib cli tools plugin
 
 lib: $(SHLIB) $(STLIB)
 cli: $(CLI_BIN)
 tools: $(TOOL_BINS)
+plugin: $(PLUGIN)
 
 # --- compilation ---------------------------------------------------------
 $(B)/rel/resolver/%.o: resolver/%.c
@@ -164,6 +171,14 @@ $(B)/asan/bin/mimi-$(1): $$(call obj,asan,$$(sort $$(wildcard zone-tools/$(1)/*.
 endef
 $(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_template,$(t))))
 
+# Only knotd_mod_api is exported (-fvisibility=hidden; KNOTD_MOD_API marks it);
+# the knotd_* functions are resolved by knotd when it loads the module.
+$(B)/plugin-knot/mod-mimi.so: plugin-knot/mod-mimi.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(KNOT_CFLAGS) -fPIC -shared \
+	  -fvisibility=hidden -Wl,-z,relro,-z,now $(CFLAGS) \
+	  -o $@ $< $(KNOT_LIBS) -llmdb -lpthread
+
 # --- man pages (mdoc, installed as written; linted by tests/sh/man.sh) ------
 # --- tests ---------------------------------------------------------------
 $(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ)
@@ -224,6 +239,7 @@ install: all
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    resolver/libmimi.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc
 	install -m 0755 $(CLI_BIN) $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	$(if $(PLUGIN),install -d $(DESTDIR)$(MODULE_DIR) && install -m 0644 $(PLUGIN) $(DESTDIR)$(MODULE_DIR)/)
 	@for m in $(MANPAGES); do \
 	  s=$${m##*.}; echo install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	  install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
@@ -233,7 +249,8 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libmimi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	  $(DESTDIR)$(LIBDIR)/libmimi.so $(DESTDIR)$(LIBDIR)/libmimi.a \
 	  $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc $(DESTDIR)$(BINDIR)/mimi-lookup \
-	  $(TOOL_BINS:$(B)/bin/%=$(DESTDIR)$(BINDIR)/%)
+	  $(TOOL_BINS:$(B)/bin/%=$(DESTDIR)$(BINDIR)/%) \
+	  $(if $(PLUGIN),$(DESTDIR)$(MODULE_DIR)/mod-mimi.so)
 	rm -f $(patsubst resolver/include/%,$(DESTDIR)$(INCLUDEDIR)/%,$(HEADERS))
 	@for m in $(MANPAGES); do \
 	  f=$${m##*/}; s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$f; \

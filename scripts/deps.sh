@@ -14,6 +14,8 @@ PKGS=(
   knot knot-dnsutils ldnsutils       # test/demo server, kdig, zone signing
   knot-dnssecutils                   # kzonecheck, kzonesign (zone tool tests, bench)
   liblmdb-dev lmdb-utils             # mimi-zonegen --format lmdb, mod-mimi; mdb_dump (tests)
+  libknot-dev                        # mod-mimi: <knot/module.h>, libknot
+  valgrind                           # mod-mimi under valgrind (tests)
   mandoc                             # man pages: lint (tests)
 )
 

@@ -5,6 +5,10 @@
 #   knot_start DIR ZONE=FILE...   start; sets KNOT_PORT, KNOT_PID, KNOT_DIR
 #                                 (a FILE that does not exist makes knotd
 #                                 answer SERVFAIL for that zone)
+#   knot_start_conf DIR TEMPLATE N ZONE
+#                                 the same with a configuration of your own:
+#                                 TEMPLATE is a file in which @PORT@ and
+#                                 @DIR@ are replaced; N zones, ZONE answers SOA
 #   knot_stop                     stop (idempotent); use: trap knot_stop EXIT
 #
 # Traffic stays on loopback; start-up is bounded to about 10 s.
@@ -43,15 +47,15 @@ CONF
   done
 }
 
-knot_start() {
-  local dir=$1 first try i
-  shift
-  first=${1%%=*}
+# _knot_run DIR NZONES FIRST CONF-WRITER [ARGS...]: the start/retry loop.
+_knot_run() {
+  local dir=$1 nz=$2 first=$3 writer=$4 try i
+  shift 4
   mkdir -p "$dir/run" "$dir/db"
   KNOT_DIR=$dir
   for try in 1 2 3 4 5; do
     KNOT_PORT=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-    _knot_conf "$dir" "$KNOT_PORT" "$@" > "$dir/knot.conf"
+    "$writer" "$dir" "$KNOT_PORT" "$@" > "$dir/knot.conf"
     : > "$dir/knotd.log"
     knotd -c "$dir/knot.conf" > "$dir/knotd.out" 2>&1 &
     KNOT_PID=$!
@@ -61,8 +65,8 @@ knot_start() {
       fi
       # Up when every zone has loaded or failed to (the log says which).
       # (No pipelines: callers may run with "set -o pipefail".)
-      if [ "$(grep -cE "\] loaded, |event 'load' failed" "$dir/knotd.log" || true)" -ge $# ] &&
-         [ -n "$(kdig @127.0.0.1 -p "$KNOT_PORT" +time=1 +tries=1 +short SOA "$first" 2>/dev/null || true)" ]; then
+      if [ "$(grep -cE "\] loaded, |event 'load' failed" "$dir/knotd.log" || true)" -ge "$nz" ] &&
+         [ -n "$(kdig @127.0.0.1 -p "$KNOT_PORT" +time=1 +retry=0 +short SOA "$first" 2>/dev/null || true)" ]; then
         return 0
       fi
       sleep 0.1
@@ -72,6 +76,20 @@ knot_start() {
   echo "knot_start: knotd did not start; see $dir/knotd.log $dir/knotd.out" >&2
   cat "$dir/knotd.out" >&2 2>/dev/null
   return 1
+}
+
+knot_start() {
+  local dir=$1
+  shift
+  _knot_run "$dir" $# "${1%%=*}" _knot_conf "$@"
+}
+
+_knot_conf_template() { # DIR PORT TEMPLATE
+  sed -e "s|@PORT@|$2|g" -e "s|@DIR@|$1|g" "$3"
+}
+
+knot_start_conf() {
+  _knot_run "$1" "$3" "$4" _knot_conf_template "$2"
 }
 
 knot_stop() {

@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# mod-mimi in a real knotd: the same CSV served from LMDB by the module and
+# from mimi-zonegen's zone file must give the same answers; with
+# mod-onlinesign the answers validate and the zone cannot be walked; live
+# updates, reloads, bad databases, hostile names; a run under valgrind.
+# The module is built once (not per sanitizer variant): the asan variant
+# of this test is skipped.
+set -u
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/../lib/knot.sh"
+B=${B:-build}
+BIN=${MIMI_BIN:-$B/bin}
+if [ "${MIMI_VARIANT:-rel}" = asan ]; then
+  echo "ok 1 # skip the module is not a sanitizer build; see the rel run"
+  echo "1..1"
+  exit 0
+fi
+MOD=$(cd "$B/plugin-knot" && pwd)/mod-mimi.so
+G="$BIN/mimi-zonegen"
+L="$BIN/mimi-lookup"
+T=$(mktemp -d)
+PIDS=()
+cleanup() {
+  knot_stop
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+HDR="identifier,provider,account,preference,tags,service"
+
+cat > "$T/users.csv" <<EOF
+$HDR
+alice@example.com,chat.example.com,alice,10,personal,examplechat
+alice@example.com,talk.example.com,alice.w,20,,
+Bob@example.com,chat.example.com,bob,,,
+dom.example.com,chat.example.com,dom.example.com,,,
+carol@example.com,,,,,
+EOF
+cat > "$T/phones.csv" <<EOF
+$HDR
++15551234567,chat.example.com,+15551234567,20,business,
++442079460148,chat.example.com,+442079460148,,,
+EOF
+cat > "$T/static-com.zone" <<'EOF'
+$ORIGIN example.com.
+$TTL 3600
+@ SOA ns1.example.com. hostmaster.example.com. 1 3600 900 1209600 300
+@ NS ns1.example.com.
+ns1 A 127.0.0.1
+_mimi.chat SVCB 1 chat.example.com. alpn=h2 port=8443
+chat A 192.0.2.10
+EOF
+cat > "$T/static-arpa.zone" <<'EOF'
+$ORIGIN e164.arpa.
+$TTL 3600
+@ SOA ns1.example.com. hostmaster.example.com. 1 3600 900 1209600 300
+@ NS ns1.example.com.
+EOF
+"$G" --origin example.com --format lmdb -o "$T/db-com" "$T/users.csv" 2>/dev/null &&
+"$G" --origin e164.arpa --naptr --format lmdb -o "$T/db-arpa" "$T/phones.csv" 2>/dev/null &&
+"$G" --origin example.com --template "$T/static-com.zone" --serial 1 -o "$T/full-com.zone" "$T/users.csv" 2>/dev/null &&
+"$G" --origin e164.arpa --naptr --template "$T/static-arpa.zone" --serial 1 -o "$T/full-arpa.zone" "$T/phones.csv" 2>/dev/null \
+  && ok "databases and zone files generated from the same CSV" || fail "generation"
+
+# conf: module instances com and arpa; ONLINESIGN adds mod-onlinesign.
+write_conf() { # FILE ONLINESIGN DB-COM
+  local os="" list_com="mod-mimi/com" list_arpa="mod-mimi/arpa"
+  if [ "$2" = 1 ]; then
+    os=$'mod-onlinesign:\n  - id: mimi\n    nsec-bitmap: [TXT, NAPTR]\n'
+    list_com="mod-mimi/com, mod-onlinesign/mimi"
+    list_arpa="mod-mimi/arpa, mod-onlinesign/mimi"
+  fi
+  cat > "$1" <<EOF
+server:
+  rundir: "@DIR@/run"
+  listen: 127.0.0.1@@PORT@
+  user: $(id -un):$(id -gn)
+  udp-workers: 2
+  tcp-workers: 2
+  background-workers: 1
+database:
+  storage: "@DIR@/db"
+log:
+  - target: "@DIR@/knotd.log"
+    any: info
+module:
+  - id: mod-mimi
+    file: "$MOD"
+mod-mimi:
+  - id: com
+    database: "$3"
+  - id: arpa
+    database: "$T/db-arpa"
+$os
+template:
+  - id: default
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+  - domain: example.com
+    file: "$T/static-com.zone"
+    module: [$list_com]
+  - domain: e164.arpa
+    file: "$T/static-arpa.zone"
+    module: [$list_arpa]
+EOF
+}
+
+# ---- configuration checks (knotc conf-check runs the module's checks) ----------
+write_conf "$T/check.tpl" 0 "$T/nonexistent"
+sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
+out=$(knotc -c "$T/check.conf" conf-check 2>&1); rc=$?
+[ $rc -ne 0 ] && ok "conf-check refuses a missing database" || fail "conf-check missing database" "$out"
+expect_contains "$out" "item 'database'" "conf-check names the item"
+expect_contains "$out" "database not found" "conf-check says why"
+mkdir -p "$T/garbage" && head -c 20000 /dev/urandom > "$T/garbage/data.mdb"
+write_conf "$T/check.tpl" 0 "$T/garbage"
+sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
+out=$(knotc -c "$T/check.conf" conf-check 2>&1); rc=$?
+[ $rc -ne 0 ] && expect_contains "$out" "cannot be opened" "conf-check refuses a corrupt database" \
+  || fail "conf-check corrupt database" "$out"
+mdb_dump -a "$T/db-com" | sed 's/^ 31$/ 32/' > "$T/v2.dump"   # format "1" -> "2"
+mdb_load -f "$T/v2.dump" "$(mkdir -p "$T/db-v2" && echo "$T/db-v2")" 2>/dev/null
+write_conf "$T/check.tpl" 0 "$T/db-v2"
+sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
+out=$(knotc -c "$T/check.conf" conf-check 2>&1); rc=$?
+[ $rc -ne 0 ] && expect_contains "$out" "format is not 1" "conf-check refuses another format" \
+  || fail "conf-check another format" "$out"
+write_conf "$T/check.tpl" 0 "$T/db-com"
+sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
+expect_rc 0 "conf-check accepts the real database" knotc -c "$T/check.conf" conf-check
+
+# ---- differential: module vs static zone, same answers ----------------------------
+write_conf "$T/mod.tpl" 0 "$T/db-com"
+knot_start_conf "$T/kmod" "$T/mod.tpl" 2 example.com || fail "knotd with mod-mimi starts"
+PMOD=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
+n=$(grep -c "module 'mod-mimi/.*serving MIMI records" "$T/kmod/knotd.log")
+[ "$n" -eq 2 ] && ok "log: both module instances loaded" || fail "log: module load" "$(cat "$T/kmod/knotd.log")"
+knot_start "$T/kstatic" "example.com=$T/full-com.zone" "e164.arpa=$T/full-arpa.zone" \
+  || fail "static knotd starts"
+PSTATIC=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
+
+owner() { "$L" --explain "$1" | awk '$1 == "1." { print $3; exit }'; }
+names=(example.com. _mimi.example.com. _mimi.chat.example.com. chat.example.com.
+       "$(owner alice@example.com)" "$(owner Bob@example.com)" "$(owner bob@example.com)"
+       "$(owner carol@example.com)" "$(owner nobody@example.com)" _mimi.dom.example.com.
+       dom.example.com. x.y._mimi.example.com. "$(owner +15551234567)" "$(owner +442079460148)"
+       5.5.5.1.e164.arpa. 1.e164.arpa. "$(owner +15550000000)" e164.arpa.
+       "$(owner alice@example.com | tr a-z A-Z)")
+answer() { # PORT NAME TYPE DO
+  kdig @127.0.0.1 -p "$1" "$2" "$3" $4 +norec +time=2 +retry=0 +noall +answer +comments 2>&1 |
+    awk '/status:/ { sub(/.*status: /, ""); sub(/,.*/, ""); print "rcode " $0 }
+         /^[^;]/ && NF { $2 = ""; print tolower($0) }' | grep -v 'rrsig' | sort
+}
+diffs=0; checked=0
+for n in "${names[@]}"; do
+  for t in TXT NAPTR SVCB A AAAA SOA; do
+    for d in "" +dnssec; do
+      a=$(answer "$PMOD" "$n" "$t" "$d"); b=$(answer "$PSTATIC" "$n" "$t" "$d")
+      checked=$((checked + 1))
+      if [ "$a" != "$b" ]; then
+        diffs=$((diffs + 1))
+        [ $diffs -le 3 ] && printf '# %s %s %s\n#   module: %s\n#   static: %s\n' "$n" "$t" "$d" "$a" "$b"
+      fi
+    done
+  done
+done
+[ $diffs -eq 0 ] && ok "module and static zone agree on $checked name/type/DO queries" \
+  || fail "module and static zone differ in $diffs of $checked queries"
+a=$(answer "$PMOD" "$(owner alice@example.com)" TXT "")
+expect_contains "$a" 'txt "v=mimi1; e=chat.example.com; a=alice; p=10; t=personal; s=examplechat"' \
+  "the module answers alice's records"
+
+# ---- live update while queries run; reload; zone-reload -f --------------------------
+Z=$(owner zed@example.com)
+( for i in $(seq 1 300); do
+    kdig @127.0.0.1 -p "$PMOD" TXT "$(owner alice@example.com)" +norec +time=1 +retry=0 +noall +comments 2>&1 |
+      grep -o 'status: [A-Z]*'
+  done > "$T/loop.out" ) &
+LOOP=$!
+printf '%s\nzed@example.com,chat.example.com,zed,,,\nalice@example.com,chat.example.com,alice2,5,,\n' "$HDR" > "$T/upd.csv"
+"$G" --origin example.com --format lmdb --update -o "$T/db-com" "$T/upd.csv" 2>/dev/null && ok "update written" || fail "update"
+wait $LOOP
+bad=$(grep -vc 'status: NOERROR' "$T/loop.out")
+[ "$bad" -eq 0 ] && ok "300 queries during the update: all NOERROR" || fail "queries during the update" "$bad not NOERROR"
+a=$(answer "$PMOD" "$Z" TXT "")
+expect_contains "$a" "a=zed" "a new user is answered without a reload"
+a=$(answer "$PMOD" "$(owner alice@example.com)" TXT "")
+expect_contains "$a" "a=alice2" "a changed user is answered with the new record"
+knotc -c "$T/kmod/knot.conf" reload >/dev/null 2>&1
+sleep 1
+knotc -c "$T/kmod/knot.conf" zone-reload -f example.com >/dev/null 2>&1
+sleep 1
+n=$(grep -c "module 'mod-mimi/com'.*serving MIMI records" "$T/kmod/knotd.log")
+[ "$n" -ge 2 ] && ok "reload and zone-reload -f load the module again ($n loads)" || fail "reload" "$(tail -20 "$T/kmod/knotd.log")"
+a=$(answer "$PMOD" "$Z" TXT "")
+expect_contains "$a" "a=zed" "still answering after the reloads"
+grep -E "error:|critical:" "$T/kmod/knotd.log" && fail "no errors in knotd's log" || ok "no errors in knotd's log"
+
+# ---- hostile names ------------------------------------------------------------------
+long=$(printf 'a.%.0s' $(seq 1 120))example.com.
+for q in "$long" '\000\000._mimi.example.com.' 'A\255B._mimi.example.com.' \
+         "$(printf 'x%.0s' $(seq 1 63))._mimi.example.com." '._mimi.example.com.'; do
+  kdig @127.0.0.1 -p "$PMOD" TXT "$q" +time=1 +retry=0 >/dev/null 2>&1
+done
+kill -0 "${PIDS[0]}" 2>/dev/null && [ -n "$(answer "$PMOD" "$Z" TXT "")" ] \
+  && ok "hostile query names: knotd alive and answering" || fail "hostile query names"
+
+# ---- a database of another zone: refused at load, logged ---------------------------
+"$G" --origin example.org --format lmdb -o "$T/db-org" <(printf '%s\nx@example.org,p.example,x,,,\n' "$HDR") 2>/dev/null
+write_conf "$T/org.tpl" 0 "$T/db-org"
+knot_start_conf "$T/korg" "$T/org.tpl" 2 example.com
+PIDS+=("$KNOT_PID"); KNOT_PID=
+grep -q "database $T/db-org holds the zone example.org., not this one" "$T/korg/knotd.log" \
+  && ok "another zone's database: the load fails and the log says why" || fail "wrong origin" "$(cat "$T/korg/knotd.log")"
+
+# ---- DNSSEC with mod-onlinesign ------------------------------------------------------
+write_conf "$T/sig.tpl" 1 "$T/db-com"
+if knot_start_conf "$T/ksig" "$T/sig.tpl" 2 example.com; then
+  PSIG=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
+  sleep 0.5
+  { keymgr -c "$T/ksig/knot.conf" example.com ds; keymgr -c "$T/ksig/knot.conf" e164.arpa ds; } \
+    2>/dev/null | grep ' 2 ' > "$T/ta.ds"
+  S="--server 127.0.0.1@$PSIG --trust-anchor $T/ta.ds --no-endpoints"
+  for id in alice@example.com Bob@example.com zed@example.com dom.example.com +15551234567 '+44 20 7946 0148'; do
+    out=$("$L" $S "$id" 2>&1); rc=$?
+    [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "validated: $id" || fail "validated: $id" "exit $rc" "$out"
+  done
+  out=$("$L" $S nobody@example.com 2>&1); rc=$?
+  [ $rc -eq 1 ] && expect_contains "$out" "; fully validated" "a missing user: not found, validated" \
+    || fail "missing user" "exit $rc" "$out"
+  out=$("$L" $S carol@example.com 2>&1); rc=$?
+  [ $rc -eq 1 ] && expect_contains "$out" "opted out" "opt-out, validated" || fail "opt-out" "$out"
+  # Walk the NSEC chain from the apex: no user name may appear.
+  seen="" name=example.com.
+  for i in $(seq 1 30); do
+    next=$(kdig @127.0.0.1 -p "$PSIG" +dnssec +norec NSEC "$name" +noall +answer +authority 2>/dev/null |
+           awk '$4 == "NSEC" { print $5; exit }')
+    [ -z "$next" ] && break
+    seen="$seen $next"
+    name=$next
+  done
+  case "$seen" in
+    *"$(owner alice@example.com | cut -c1-20)"*|*"$(owner zed@example.com | cut -c1-20)"*)
+      fail "walking NSEC reveals no user name" "$seen" ;;
+    *) ok "walking NSEC reveals no user name" ;;
+  esac
+else
+  fail "knotd with mod-mimi and mod-onlinesign starts"
+fi
+
+# ---- valgrind: no invalid reads or writes from the module ---------------------------
+write_conf "$T/vg.tpl" 1 "$T/db-com"
+mkdir -p "$T/kvg/run" "$T/kvg/db"
+VGPORT=$(( 20000 + RANDOM % 30000 ))
+sed -e "s|@PORT@|$VGPORT|g" -e "s|@DIR@|$T/kvg|g" "$T/vg.tpl" > "$T/kvg/knot.conf"
+valgrind --error-exitcode=99 --log-file="$T/vg.log" knotd -c "$T/kvg/knot.conf" >/dev/null 2>&1 &
+VG=$!
+PIDS+=("$VG")
+for i in $(seq 1 150); do
+  [ -n "$(kdig @127.0.0.1 -p $VGPORT +time=1 +retry=0 +short SOA example.com 2>/dev/null)" ] && break
+  sleep 0.2
+done
+for id in alice@example.com zed@example.com nobody@example.com +15551234567; do
+  kdig @127.0.0.1 -p $VGPORT TXT "$(owner "$id")" +dnssec +time=5 +retry=0 >/dev/null 2>&1
+  kdig @127.0.0.1 -p $VGPORT SVCB "$(owner "$id")" +time=5 +retry=0 >/dev/null 2>&1
+done
+kdig @127.0.0.1 -p $VGPORT TXT _mimi.example.com +time=5 +retry=0 >/dev/null 2>&1
+kill -TERM $VG; wait $VG 2>/dev/null
+if grep -q "ERROR SUMMARY" "$T/vg.log"; then
+  errs=$(grep -A30 -E "Invalid (read|write)|uninitialised" "$T/vg.log" | grep -c "mod-mimi")
+  [ "$errs" -eq 0 ] && ok "valgrind: no invalid read/write in mod-mimi" \
+    || fail "valgrind: mod-mimi errors" "$(grep -B5 -A25 -E 'Invalid (read|write)' "$T/vg.log" | head -60)"
+else
+  fail "valgrind run completed" "$(tail -20 "$T/vg.log")"
+fi
+
+done_testing
