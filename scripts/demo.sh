@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# The README's demo: a local knotd serving signed sample zones (fresh keys,
-# tests/fixtures/mkfixtures.sh) on 127.0.0.1, queried by mimi-lookup with
-# DNSSEC validation from the demo's own trust anchors.
+# The README's demo: sample providers published with mimi-zonegen, served
+# by a local knotd (127.0.0.1, random high port) with mod-mimi and
+# mod-onlinesign, and looked up with mimi-lookup, DNSSEC-validated from the
+# demo's own trust anchors. Data: examples/demo/.
 #
 #   scripts/demo.sh [BUILDDIR]          run the tour, stop everything
 #   scripts/demo.sh [BUILDDIR] --shell  keep the server up for your own
-#                                       mimi-lookup commands (Ctrl-D ends)
+#                                       mimi-lookup commands (Enter ends)
 #
 # Everything lives in BUILDDIR/demo; knotd is stopped by PID on exit and on
-# Ctrl-C. Nothing leaves the machine: the server is the only one asked.
+# Ctrl-C. Nothing leaves the machine: the local server is the only one asked.
 set -euo pipefail
 B=${1:-build}
 MODE=${2:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-L="$ROOT/$B/bin/mimi-lookup"
+BIN="$ROOT/$B/bin"
+L="$BIN/mimi-lookup"
+G="$BIN/mimi-zonegen"
+MOD="$ROOT/$B/plugin-knot/mod-mimi.so"
+DATA="$ROOT/examples/demo"
 W="$ROOT/$B/demo"
 
 . "$ROOT/tests/lib/knot.sh"
@@ -23,49 +28,111 @@ trap 'exit 130' INT TERM
 rm -rf "$W"
 mkdir -p "$W"
 echo "mimi-dns demo (MIMI-DNS/1, experimental)"
-echo "Signing the sample zones with fresh keys in $W ..."
-MIMI_LOOKUP="$L" bash "$ROOT/tests/fixtures/mkfixtures.sh" "$W/zones" > "$W/mkfixtures.log"
-# shellcheck disable=SC2046
-knot_start "$W/knot" $(cat "$W/zones/zones")
+echo "1. Publishing the sample user lists with mimi-zonegen ..."
+"$G" --origin example.com --format lmdb -o "$W/db-example.com" "$DATA/users.csv"
+"$G" --origin e164.example --enum-apex e164.example --naptr --format lmdb -o "$W/db-e164.example" "$DATA/phones.csv"
+# A zone whose signatures are broken on purpose: signed, then tampered with.
+"$G" --origin broken.example --template "$DATA/broken.example.zone" --serial 1 \
+  -o "$W/broken.example.zone" "$DATA/broken.csv" 2>/dev/null
+(cd "$W" && K=$(ldns-keygen -a ECDSAP256SHA256 -k broken.example) &&
+  ldns-signzone -f broken.example.zone.signed broken.example.zone "$K" &&
+  sed -i 's/a=mallory"/a=mallory-evil"/' broken.example.zone.signed &&
+  ldns-key2ds -n -2 "$K.key" > broken.ds)
+
+cat > "$W/knot.tpl" <<EOF
+server:
+  rundir: "@DIR@/run"
+  listen: 127.0.0.1@@PORT@
+  user: $(id -un):$(id -gn)
+  udp-workers: 2
+  tcp-workers: 2
+  background-workers: 1
+database:
+  storage: "@DIR@/db"
+log:
+  - target: "@DIR@/knotd.log"
+    any: info
+module:
+  - id: mod-mimi
+    file: "$MOD"
+mod-mimi:
+  - id: users
+    database: "$W/db-example.com"
+  - id: phones
+    database: "$W/db-e164.example"
+mod-onlinesign:
+  - id: mimi
+    nsec-bitmap: [TXT, NAPTR]
+template:
+  - id: default
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+  - domain: example.com
+    file: "$DATA/example.com.zone"
+    module: [mod-mimi/users, mod-onlinesign/mimi]
+  - domain: e164.example
+    file: "$DATA/e164.example.zone"
+    module: [mod-mimi/phones, mod-onlinesign/mimi]
+  - domain: example.net
+    file: "$DATA/example.net.zone"
+    module: mod-onlinesign/mimi
+  - domain: example.org
+    file: "$DATA/example.org.zone"
+    module: mod-onlinesign/mimi
+  - domain: broken.example
+    file: "$W/broken.example.zone.signed"
+EOF
+echo "2. Starting knotd with mod-mimi and mod-onlinesign ..."
+knot_start_conf "$W/knot" "$W/knot.tpl" 5 example.com
+grep -q "serving MIMI records from $W/db-example.com" "$W/knot/knotd.log" ||
+  { echo "demo: mod-mimi did not load; see $W/knot/knotd.log" >&2; exit 1; }
+TA="$W/trust-anchors.ds"
+for z in example.com e164.example example.net example.org; do
+  keymgr -c "$W/knot/knot.conf" "$z" ds | grep ' 2 '
+done > "$TA"
+cat "$W/broken.ds" >> "$TA"
 SRV="127.0.0.1@$KNOT_PORT"
-TA="$W/zones/trust-anchors.ds"
-echo "knotd serves them on $SRV (PID $KNOT_PID); trust anchors: $TA"
+echo "   knotd serves them on $SRV (PID $KNOT_PID); trust anchors: $TA"
 
 run() {
   printf '\n$ mimi-lookup %s\n' "$*"
-  "$L" --server "$SRV" --trust-anchor "$TA" "$@" || echo "(exit status $?)"
+  "$L" --server "$SRV" --trust-anchor "$TA" --enum-apex e164.example "$@" || echo "(exit status $?)"
 }
 
 if [ "$MODE" = --shell ]; then
   cat <<EOF
 
-The demo server is up. Try, in another terminal:
-  $L --server $SRV --trust-anchor $TA alice@example.com
-Identifiers: alice@example.com Alice@example.com carol@example.com
-  dave@example.com nobody@example.com bob.example.com '+44 20 7946 0148'
-  +15551234567 x@expired.example.com t@tampered.example.com
-  mimi://aonly.example.net/u/x (see tests/fixtures/mkfixtures.sh)
-Press Enter (or Ctrl-D) here to stop the server.
+The demo server is up. In another terminal, try:
+  $L --server $SRV --trust-anchor $TA --enum-apex e164.example alice@example.com
+Identifiers: alice@example.com Bob@example.com dana.example.com carol@example.com
+  nobody@example.com '+44 20 7946 0148' +15551234567 mallory@broken.example
+  mimi://chat.example.net/u/alice   (data: examples/demo/)
+Press Enter here to stop the server.
 EOF
   read -r _ || true
   exit 0
 fi
 
 echo
-echo "1. A handle with two providers, their endpoints, DNSSEC-validated:"
+echo "3. A handle with two providers and their endpoints, fully validated:"
 run alice@example.com
 echo
-echo "2. A phone number, found through an ENUM NAPTR rule:"
-run --no-endpoints '+44 20 7946 0148'
+echo "4. Upper case in the local part: found by the lower-case retry; a domain handle:"
+run --no-endpoints Bob@example.com dana.example.com
 echo
-echo "3. Opted out (known identity, no provider disclosed), and not found:"
+echo "5. A phone number under the sample ENUM apex:"
+run '+44 20 7946 0148'
+echo
+echo "6. Opted out (known, no provider disclosed), and not found:"
 run carol@example.com
 run nobody@example.com
 echo
-echo "4. A zone with expired signatures: bogus, never shown as data:"
-run x@expired.example.com
+echo "7. A zone with a tampered record: bogus, never shown as data:"
+run mallory@broken.example
 echo
-echo "5. The same, as JSON for scripts:"
-run --json --no-endpoints alice@example.com
+echo "8. The same answers for scripts, as JSON:"
+run --json --no-endpoints Bob@example.com
 echo
 echo "Stopping knotd. 'make demo-shell' keeps it up for your own queries."

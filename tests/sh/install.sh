@@ -4,9 +4,10 @@
 # is right; make uninstall removes every file install put there.
 set -u
 . "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/../lib/knot.sh"
 B=${B:-build}
 D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
+trap 'knot_stop; rm -rf "$D"' EXIT
 CFL=""
 [ "${MIMI_VARIANT:-rel}" = asan ] && CFL="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
@@ -19,7 +20,8 @@ rm -f "$D.log"
 
 for f in usr/lib/libmimi.so.0 usr/lib/libmimi.so usr/lib/libmimi.a usr/include/mimi.h \
          usr/lib/pkgconfig/libmimi.pc usr/bin/mimi-lookup usr/share/man/man1/mimi-lookup.1 \
-         usr/share/man/man7/mimi-discovery.7; do
+         usr/share/man/man7/mimi-discovery.7 usr/bin/mimi-zonegen usr/share/man/man5/mod-mimi.5 \
+         "usr/lib/x86_64-linux-gnu/knot/modules-3.2/mod-mimi.so"; do
   [ -e "$D/$f" ] && ok "installed $f" || fail "installed $f"
 done
 
@@ -52,8 +54,34 @@ bad=$(nm -D --defined-only "$D/usr/lib/libmimi.so.0" | awk '{print $3}' | grep -
 n=$(nm -D --defined-only "$D/usr/lib/libmimi.so.0" | grep -c ' T mimi_')
 [ "$n" -gt 40 ] && ok "public API exported ($n functions)" || fail "public API exported" "only $n"
 
+# examples/: a messenger-side client with its own poll() loop, built by its
+# Makefile against the installed copy through pkg-config, run against knotd.
+printf '#!/bin/sh\nPKG_CONFIG_SYSROOT_DIR="%s" PKG_CONFIG_PATH="%s/usr/lib/pkgconfig" exec pkg-config "$@"\n' \
+  "$D" "$D" > "$D/pkg-config" && chmod +x "$D/pkg-config"
+rm -f examples/mimi-client
+if make -s -C examples PKG_CONFIG="$D/pkg-config" CFLAGS="-O2 -g -Wall -Wextra -Werror $CFL" \
+     >"$D/ex.log" 2>&1; then
+  ok "examples build against the installed library with pkg-config"
+  if MIMI_LOOKUP="${MIMI_BIN:-$B/bin}/mimi-lookup" bash tests/fixtures/mkfixtures.sh "$D/fx" >/dev/null 2>&1 &&
+     knot_start "$D/knot" $(cat "$D/fx/zones"); then
+    out=$(LD_LIBRARY_PATH="$D/usr/lib" examples/mimi-client -s "127.0.0.1@$KNOT_PORT" \
+          -t "$D/fx/trust-anchors.ds" alice@example.com nobody@example.com 2>&1)
+    expect_contains "$out" "alice@example.com -> mimi://chat.example.net/u/alice (secure)" \
+      "mimi-client resolves with the async API, validated"
+    expect_contains "$out" "connect chat.example.net. port 8443, TLS name chat.example.net" \
+      "mimi-client prints the endpoint"
+    expect_contains "$out" "nobody@example.com: not found" "mimi-client reports not found"
+    knot_stop
+  else
+    fail "fixtures and knotd for the example"
+  fi
+else
+  fail "examples build against the installed library" "$(cat "$D/ex.log")"
+fi
+rm -f examples/mimi-client
+
 make -s --no-print-directory uninstall B="$B" DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1
-left=$(find "$D/usr" -type f -o -type l 2>/dev/null)
+left=$(find "$D/usr" \( -type f -o -type l \) 2>/dev/null)
 [ -z "$left" ] && ok "make uninstall removes every installed file" || fail "make uninstall removes every installed file" $left
 
 done_testing
