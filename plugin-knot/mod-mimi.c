@@ -128,8 +128,9 @@ static shared_env_t *env_acquire(const char *path, char *origin, size_t olen,
       mdb_txn_abort(txn);
     }
   } else if ((e = calloc(1, sizeof *e)) && (e->path = strdup(real)) &&
-             (e->env = open_checked(real, 0, &e->rrsets, &e->meta, origin, olen,
-                                    why))) {
+             /* No read-ahead: only the pages queries touch are mapped in. */
+             (e->env = open_checked(real, MDB_NORDAHEAD, &e->rrsets, &e->meta,
+                                    origin, olen, why))) {
     e->refs = 1;
     e->next = envs;
     envs = e;
@@ -165,7 +166,8 @@ static void env_release(shared_env_t *e) {
 /* ---- Module instance ----------------------------------------------------- */
 
 typedef struct {
-  MDB_txn *txn; /* reset between queries, renewed at the next */
+  MDB_txn *txn;       /* reset between queries, renewed at the next */
+  MDB_cursor *cur;    /* kept with its transaction (mdb_cursor_renew) */
   uint8_t key[MAX_KEY];
 } scratch_t;
 
@@ -249,7 +251,6 @@ static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
                                     knotd_qdata_t *qdata, knotd_mod_t *mod) {
   mimi_mod_t *m = knotd_mod_ctx(mod);
   scratch_t *s;
-  MDB_cursor *cur = NULL;
   MDB_val key, val;
   knotd_in_state_t out = state;
   size_t klen;
@@ -262,17 +263,28 @@ static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
   if (!(klen = name_key(qdata->name, s->key)))
     return state;
   /* A fresh snapshot per query: live updates show at the next one. */
-  rc = s->txn ? mdb_txn_renew(s->txn)
-              : mdb_txn_begin(m->env->env, NULL, MDB_RDONLY, &s->txn);
+  if (s->txn) {
+    rc = mdb_txn_renew(s->txn);
+    if (rc == 0)
+      rc = mdb_cursor_renew(s->txn, s->cur);
+  } else {
+    rc = mdb_txn_begin(m->env->env, NULL, MDB_RDONLY, &s->txn);
+    if (rc == 0 && (rc = mdb_cursor_open(s->txn, m->env->rrsets, &s->cur)) != 0) {
+      mdb_txn_abort(s->txn);
+      s->txn = NULL;
+    }
+  }
   if (rc != 0) {
-    s->txn = NULL;
     qdata->rcode = KNOT_RCODE_SERVFAIL;
     return KNOTD_IN_STATE_ERROR;
   }
+  /* One descent: the first key at or after the name. Equal: the name's
+   * records; longer with the name's key as prefix: an empty non-terminal
+   * (mimi-lmdb(5) keys sort parents before children); else not here. */
   key.mv_size = klen;
   key.mv_data = s->key;
-  rc = mdb_get(s->txn, m->env->rrsets, &key, &val);
-  if (rc == 0) {
+  rc = mdb_cursor_get(s->cur, &key, &val, MDB_SET_RANGE);
+  if (rc == 0 && key.mv_size == klen && memcmp(key.mv_data, s->key, klen) == 0) {
     int n = put_rrs(pkt, qdata, &val, knot_pkt_qtype(qdata->query), m->ttl, &trunc);
     if (n < 0) {
       if (trunc) {
@@ -286,17 +298,12 @@ static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
       qdata->rcode = KNOT_RCODE_NOERROR;
       out = n ? KNOTD_IN_STATE_HIT : KNOTD_IN_STATE_NODATA;
     }
-  } else if (rc == MDB_NOTFOUND) {
-    /* An empty non-terminal: the next key in order starts with this one. */
-    if (mdb_cursor_open(s->txn, m->env->rrsets, &cur) == 0 &&
-        mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE) == 0 && key.mv_size > klen &&
-        memcmp(key.mv_data, s->key, klen) == 0) {
+  } else if (rc == 0 || rc == MDB_NOTFOUND) {
+    if (rc == 0 && key.mv_size > klen && memcmp(key.mv_data, s->key, klen) == 0) {
       knot_wire_set_aa(pkt->wire);
       qdata->rcode = KNOT_RCODE_NOERROR;
       out = KNOTD_IN_STATE_NODATA;
     }
-    if (cur)
-      mdb_cursor_close(cur);
   } else {
     qdata->rcode = KNOT_RCODE_SERVFAIL;
     out = KNOTD_IN_STATE_ERROR;
@@ -340,9 +347,12 @@ static void free_instance(mimi_mod_t *m) {
   if (!m)
     return;
   if (m->scratch)
-    for (unsigned i = 0; i < m->nthreads; i++)
+    for (unsigned i = 0; i < m->nthreads; i++) {
+      if (m->scratch[i].cur)
+        mdb_cursor_close(m->scratch[i].cur);
       if (m->scratch[i].txn)
         mdb_txn_abort(m->scratch[i].txn);
+    }
   free(m->scratch);
   if (m->env)
     env_release(m->env);

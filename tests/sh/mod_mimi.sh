@@ -149,7 +149,7 @@ names=(example.com. _mimi.example.com. _mimi.chat.example.com. chat.example.com.
        5.5.5.1.e164.arpa. 1.e164.arpa. "$(owner +15550000000)" e164.arpa.
        "$(owner alice@example.com | tr a-z A-Z)")
 answer() { # PORT NAME TYPE DO
-  kdig @127.0.0.1 -p "$1" "$2" "$3" $4 +norec +time=2 +retry=0 +noall +answer +comments 2>&1 |
+  kdig @127.0.0.1 -p "$1" "$2" "$3" $4 +norec +time=3 +retry=2 +noall +answer +comments 2>&1 |
     awk '/status:/ { sub(/.*status: /, ""); sub(/,.*/, ""); print "rcode " $0 }
          /^[^;]/ && NF { $2 = ""; print tolower($0) }' | grep -v 'rrsig' | sort
 }
