@@ -92,7 +92,7 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli tools plugin test check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools plugin bench-module test check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -264,6 +264,12 @@ demo:
 	@bash scripts/deps.sh
 	@$(MAKE) --no-print-directory all
 	@bash scripts/demo.sh $(B)
+
+# Benchmarks (not tests): printed as ratios against baselines measured in
+# the same run.
+bench-module: all
+	@bash scripts/deps.sh
+	@bash bench/mod_mimi.sh $(B)
 
 demo-shell:
 	@bash scripts/deps.sh
