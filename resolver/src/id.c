@@ -109,7 +109,14 @@ static mimi_status_t parse_phone(mimi_id_t *id, const char *s, size_t len,
 
 /* NFC (UAX #15) of a UTF-8 string, as a new NUL-terminated string. */
 static mimi_status_t nfc(const char *s, size_t len, char **out) {
-  size_t n = 0;
+  size_t n = 0, i;
+  /* ASCII is its own NFC: skip the normaliser (most local parts). */
+  for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+    ;
+  if (i == len) {
+    *out = mimi__strndup(s, len);
+    return *out ? MIMI_OK : MIMI_ENOMEM;
+  }
   uint8_t *r = u8_normalize(UNINORM_NFC, (const uint8_t *)s, len, NULL, &n);
   if (!r)
     return MIMI_ENOMEM; /* input was checked as valid UTF-8 */

@@ -51,12 +51,16 @@ MIMI_EXPORT mimi_status_t mimi_name_handle(const char *local, const char *domain
     free(dom);
     return MIMI_ENOMEM; /* EVP_Digest fails only on allocation failure */
   }
-  mimi__buf_init(&b);
+  char h[2 * HASH_OCTETS];
   for (int i = 0; i < HASH_OCTETS; i++) {
-    char h[2] = {hex[md[i] >> 4], hex[md[i] & 15]};
-    mimi__buf_add(&b, h, 2);
+    h[2 * i] = hex[md[i] >> 4];
+    h[2 * i + 1] = hex[md[i] & 15];
   }
-  mimi__buf_addf(&b, "._mimi.%s.", dom);
+  mimi__buf_init(&b);
+  mimi__buf_add(&b, h, sizeof h);
+  mimi__buf_adds(&b, "._mimi.");
+  mimi__buf_adds(&b, dom);
+  mimi__buf_addc(&b, '.');
   free(dom);
   return finish_name(&b, name);
 }
