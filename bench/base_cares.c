@@ -61,7 +61,7 @@ static void start_next(bench_t *b) {
 }
 
 static void run(bench_t *b, const char *phase, size_t inflight) {
-  uint64_t t0 = now_ns();
+  uint64_t t0 = now_ns(), c0 = cpu_us();
   b->next = b->done = b->ok = b->failed_shown = 0;
   for (size_t k = 0; k < inflight; k++)
     start_next(b);
@@ -95,7 +95,7 @@ static void run(bench_t *b, const char *phase, size_t inflight) {
                       p[k].revents & (POLLIN | POLLERR | POLLHUP) ? p[k].fd : ARES_SOCKET_BAD,
                       p[k].revents & POLLOUT ? p[k].fd : ARES_SOCKET_BAD);
   }
-  report("raw-cares", phase, b->q.n, b->ok, now_ns() - t0, b->lat);
+  report("raw-cares", phase, b->q.n, b->ok, now_ns() - t0, b->lat, c0);
 }
 
 int main(int argc, char **argv) {

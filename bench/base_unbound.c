@@ -67,7 +67,7 @@ static void start_next(bench_t *b) {
 }
 
 static int run(bench_t *b, const char *phase, size_t inflight) {
-  uint64_t t0 = now_ns();
+  uint64_t t0 = now_ns(), c0 = cpu_us();
   b->next = b->done = b->ok = b->failed_shown = 0;
   for (size_t k = 0; k < inflight; k++)
     start_next(b);
@@ -81,7 +81,7 @@ static int run(bench_t *b, const char *phase, size_t inflight) {
   }
   if (b->error)
     return 0;
-  report("raw-unbound", phase, b->q.n, b->ok, now_ns() - t0, b->lat);
+  report("raw-unbound", phase, b->q.n, b->ok, now_ns() - t0, b->lat, c0);
   return 1;
 }
 

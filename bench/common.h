@@ -2,11 +2,13 @@
  * Shared by the benchmark programs: the names file, per-lookup latency
  * records, and the one result line bench/run.sh reads:
  *
- *   RESULT IMPL PHASE N OK SECONDS LOOKUPS_PER_S P50_MS P99_MS MAXRSS_KB
+ *   RESULT IMPL PHASE N OK SECONDS LOOKUPS_PER_S P50_MS P99_MS MAXRSS_KB CPU_US
  *
  * OK counts lookups that gave the expected answer; a run with OK < N is
  * reported invalid by run.sh. MAXRSS_KB is getrusage() ru_maxrss: the peak
  * of the whole process so far (so the warm phase's includes the cold one).
+ * CPU_US is the process's user + system CPU time (all threads, libunbound's
+ * worker included) spent in the phase, per lookup, in microseconds.
  */
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
@@ -66,6 +68,15 @@ static inline void names_free(names_t *nm) {
   free(nm->names);
 }
 
+/* User + system CPU time of the whole process (all threads), in us. */
+static inline uint64_t cpu_us(void) {
+  struct rusage ru;
+  memset(&ru, 0, sizeof ru);
+  getrusage(RUSAGE_SELF, &ru);
+  return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u +
+         (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return x < y ? -1 : x > y;
@@ -85,15 +96,17 @@ static inline double pct_ms(const uint64_t *v, size_t n, double p) {
 }
 
 static inline void report(const char *impl, const char *phase, size_t n,
-                          size_t ok, uint64_t elapsed_ns, uint64_t *lat) {
+                          size_t ok, uint64_t elapsed_ns, uint64_t *lat,
+                          uint64_t cpu0) {
   struct rusage ru;
   double s = (double)elapsed_ns / 1e9;
   memset(&ru, 0, sizeof ru);
   getrusage(RUSAGE_SELF, &ru);
   qsort(lat, n, sizeof *lat, cmp_u64);
-  printf("RESULT %s %s %zu %zu %.3f %.0f %.3f %.3f %ld\n", impl, phase, n, ok,
-         s, s > 0 ? (double)n / s : 0.0, pct_ms(lat, n, 50), pct_ms(lat, n, 99),
-         ru.ru_maxrss);
+  printf("RESULT %s %s %zu %zu %.3f %.0f %.3f %.3f %ld %.1f\n", impl, phase, n,
+         ok, s, s > 0 ? (double)n / s : 0.0, pct_ms(lat, n, 50),
+         pct_ms(lat, n, 99), ru.ru_maxrss,
+         n ? (double)(cpu_us() - cpu0) / (double)n : 0.0);
   fflush(stdout);
 }
 
