@@ -28,6 +28,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'knot_stop; rm -rf "$T"' EXIT
 
+# Other work on the machine skews everything; say how busy it was.
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "== $(nproc) cores, load average $(load) at start"
 echo "== zone: $N handles in bench.example, signed (ECDSA P-256)"
 bash "$HERE/mkzone.sh" "$T/zone" "$(cd "$BIN" && pwd)/names" "$N" > "$T/mkzone.log" 2>&1 ||
   { cat "$T/mkzone.log" >&2; exit 1; }
@@ -59,6 +62,7 @@ for r in $(seq 1 "$REPEAT"); do
   [ "$r" -gt 1 ] || echo "   (then $((REPEAT - 1)) more runs of each)"
 done
 knot_stop
+echo "== load average $(load) at the end"
 
 echo
 # Median run (by lookups/s) of each implementation and phase.
