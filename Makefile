@@ -6,6 +6,7 @@
 #   make demo       the README's demo (knotd + signed zones + mimi-lookup)
 #   make demo-shell the demo server, kept up for your own queries
 #   make fuzz       libFuzzer targets (clang) in $(B)/fuzz/
+#   make bench      resolver benchmark vs raw libunbound / c-ares (not a test)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages the project needs (idempotent)
 #
@@ -92,7 +93,7 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli tools plugin bench-module test check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools plugin bench bench-resolver bench-module test check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -224,6 +225,21 @@ fuzz-run: fuzz
 	  $(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# --- benchmark (not a test: prints a table, never fails on a missed target) --
+BENCH_SRC  := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+
+$(B)/bench/%: bench/%.c bench/common.h $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(CFLAGS) -o $@ $< $(STLIB) $(DEP_LIBS)
+
+# make bench runs them all: the resolver (issue 3), mod-mimi (issue 5).
+bench: bench-resolver bench-module
+
+bench-resolver: $(BENCH_BINS)
+	@bash scripts/deps.sh
+	@bash bench/run.sh $(B)
 
 # --- install -------------------------------------------------------------
 install: all
