@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "internal.h"
 
@@ -32,8 +32,7 @@ static mimi_status_t canon(const char *host, int min_labels, char **out) {
 MIMI_EXPORT mimi_status_t mimi_name_handle(const char *local, const char *domain,
                                            char **name) {
   static const char hex[] = "0123456789abcdef";
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int mdlen = 0;
+  unsigned char md[SHA256_DIGEST_LENGTH];
   char *dom = NULL;
   mimi_buf_t b;
   mimi_status_t st;
@@ -46,10 +45,11 @@ MIMI_EXPORT mimi_status_t mimi_name_handle(const char *local, const char *domain
     return MIMI_EBADID;
   if ((st = canon(domain, 1, &dom)) != MIMI_OK)
     return st;
-  if (!EVP_Digest(local, strlen(local), md, &mdlen, EVP_sha256(), NULL) ||
-      mdlen < HASH_OCTETS) {
+  /* One-shot SHA256(): EVP_Digest() fetches the algorithm on every call,
+   * which costs more than hashing a local part. */
+  if (!SHA256((const unsigned char *)local, strlen(local), md)) {
     free(dom);
-    return MIMI_ENOMEM; /* EVP_Digest fails only on allocation failure */
+    return MIMI_ENOMEM;
   }
   char h[2 * HASH_OCTETS];
   for (int i = 0; i < HASH_OCTETS; i++) {
