@@ -174,8 +174,10 @@ MIMI_EXPORT mimi_status_t mimi_ctx_set_timeout(mimi_ctx_t *ctx,
                                                unsigned timeout_ms);
 
 /**
- * Size of the unbound backend's message and RRset caches, in bytes each
- * (default 16 MiB; at least 1 MiB). Ignored by the c-ares backend.
+ * Cache size in bytes (default 16 MiB; at least 1 MiB): the context's own
+ * answer cache, which serves repeated queries (both backends) for their
+ * TTL (at most a day) and never holds failures or bogus answers, and
+ * libunbound's message and RRset caches (this size and twice it).
  */
 MIMI_EXPORT mimi_status_t mimi_ctx_set_cache_size(mimi_ctx_t *ctx,
                                                   size_t bytes);

@@ -78,6 +78,7 @@ MIMI_EXPORT mimi_status_t mimi_ctx_new(mimi_ctx_t **ctx) {
 static void release(mimi_ctx_t *c) {
   if (c->be)
     c->be_ops->stop(c->be);
+  mimi__cache_free(c->cache);
   for (size_t i = 0; i < c->nservers; i++)
     free(c->servers[i]);
   for (size_t i = 0; i < c->nstubs; i++) {
@@ -360,6 +361,11 @@ MIMI_EXPORT mimi_status_t mimi_ctx_start(mimi_ctx_t *ctx, char *err,
     ctx->be = NULL;
     return st;
   }
+  if (!(ctx->cache = mimi__cache_new(ctx->cache_bytes))) {
+    ctx->be_ops->stop(ctx->be);
+    ctx->be = NULL;
+    return MIMI_ENOMEM;
+  }
   ctx->started = 1;
   return MIMI_OK;
 }
@@ -394,7 +400,9 @@ MIMI_EXPORT mimi_status_t mimi_ctx_process(mimi_ctx_t *ctx) {
   if (!ctx->be)
     return MIMI_OK;
   ctx->depth++;
-  ctx->be_ops->process(ctx->be);
+  mimi__lookups_deliver_deferred(ctx);
+  if (!ctx->dying)
+    ctx->be_ops->process(ctx->be);
   if (!ctx->dying)
     mimi__lookups_expire(ctx, mimi__now_ms());
   mimi__ctx_leave(ctx);

@@ -36,11 +36,24 @@ static void query_release(mimi_query_t *q) {
   free(q);
 }
 
+static void deferred_unlink(mimi_ctx_t *ctx, mimi__sub_t *s) {
+  if (s->dprev)
+    s->dprev->dnext = s->dnext;
+  else
+    ctx->deferred = s->dnext;
+  if (s->dnext)
+    s->dnext->dprev = s->dprev;
+  s->dprev = s->dnext = NULL;
+}
+
 static void on_answer(void *arg, const mimi__answer_t *a) {
   mimi__sub_t *s = arg;
   mimi_query_t *q = s->q;
+  if (!s->cached && q->ctx->cache)
+    mimi__cache_put(q->ctx->cache, s->name, s->qtype, a, mimi__now_ms());
   sub_unlink(q, s);
-  if (q->ctx->trace)
+  /* The trace lists what was sent: answers from the cache are not. */
+  if (q->ctx->trace && !s->cached)
     (void)mimi__result_add_trace(q->res, s->name, s->qtype, a->rcode, a->sec,
                                  (unsigned)(mimi__now_ms() - s->t0));
   q->refs++;
@@ -68,8 +81,15 @@ mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
   s->prov = prov;
   s->steps = steps;
   s->t0 = mimi__now_ms();
-  st = ctx->be_ops->query(ctx->be, name, qtype, on_answer, s, &s->qid);
-  if (st != MIMI_OK) {
+  if (ctx->cache && mimi__cache_get(ctx->cache, name, qtype, s->t0)) {
+    /* Delivered from mimi_ctx_process(), never from inside this call. */
+    s->cached = 1;
+    s->dnext = ctx->deferred;
+    if (ctx->deferred)
+      ctx->deferred->dprev = s;
+    ctx->deferred = s;
+  } else if ((st = ctx->be_ops->query(ctx->be, name, qtype, on_answer, s,
+                                      &s->qid)) != MIMI_OK) {
     sub_free(s);
     return st;
   }
@@ -86,7 +106,10 @@ static void cancel_subs(mimi_query_t *q, int record) {
   while (q->subs) {
     mimi__sub_t *s = q->subs;
     sub_unlink(q, s);
-    q->ctx->be_ops->cancel(q->ctx->be, s->qid);
+    if (s->cached)
+      deferred_unlink(q->ctx, s);
+    else
+      q->ctx->be_ops->cancel(q->ctx->be, s->qid);
     if (record && q->ctx->trace)
       (void)mimi__result_add_trace(q->res, s->name, s->qtype, -1,
                                    MIMI_DNSSEC_UNCHECKED,
@@ -504,8 +527,35 @@ void mimi__lookups_cancel_all(mimi_ctx_t *ctx) {
     mimi__lookup_complete(ctx->queries, MIMI_ECANCELLED);
 }
 
+void mimi__lookups_deliver_deferred(mimi_ctx_t *ctx) {
+  /* Callbacks may add hits (taken in this loop too) or free the context. */
+  while (ctx->deferred && !ctx->dying) {
+    mimi__sub_t *s = ctx->deferred;
+    int64_t now = mimi__now_ms();
+    const mimi__centry_t *e;
+    mimi__answer_t a;
+    deferred_unlink(ctx, s);
+    if ((e = mimi__cache_get(ctx->cache, s->name, s->qtype, now))) {
+      mimi__cache_answer(e, now, &a);
+      on_answer(s, &a);
+      continue;
+    }
+    /* Expired or evicted since: ask the backend after all. */
+    s->cached = 0;
+    if (ctx->be_ops->query(ctx->be, s->name, s->qtype, on_answer, s, &s->qid) !=
+        MIMI_OK) {
+      memset(&a, 0, sizeof a);
+      a.rcode = -1;
+      a.fail = MIMI_FAIL_INTERNAL;
+      a.why = "out of memory";
+      s->cached = 1; /* nothing to cache */
+      on_answer(s, &a);
+    }
+  }
+}
+
 int64_t mimi__lookups_deadline(const mimi_ctx_t *ctx) {
-  int64_t dl = -1;
+  int64_t dl = ctx->deferred ? 0 : -1;
   for (const mimi_query_t *q = ctx->queries; q; q = q->cnext) {
     int64_t d = q->ready ? 0 : q->deadline;
     if (dl < 0 || d < dl)

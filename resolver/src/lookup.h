@@ -19,6 +19,8 @@ struct mimi__sub {
   long prov;          /* provider index (endpoint phase), or -1 */
   int steps;          /* NAPTR or alias steps taken to get here */
   int64_t t0;
+  int cached;         /* answered from the cache: on ctx->deferred */
+  mimi__sub_t *dprev, *dnext;
 };
 
 typedef struct mimi__prov_state mimi__prov_state_t;

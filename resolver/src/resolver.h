@@ -57,7 +57,25 @@ typedef struct {
 extern const mimi__backend_t mimi__backend_unbound;
 extern const mimi__backend_t mimi__backend_cares;
 
+/* ---- Answer cache (cache.c) ---------------------------------------------- */
+
+typedef struct mimi__cache mimi__cache_t;
+typedef struct mimi__centry mimi__centry_t;
+
+mimi__cache_t *mimi__cache_new(size_t budget);
+void mimi__cache_free(mimi__cache_t *c);
+/* A live entry, or NULL. Valid until the next put. */
+const mimi__centry_t *mimi__cache_get(mimi__cache_t *c, const char *name,
+                                      uint16_t qtype, int64_t now);
+/* Keep an answer the engine may use (no failure, not bogus) for its TTL. */
+void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype,
+                     const mimi__answer_t *a, int64_t now);
+/* An answer pointing into the entry. */
+void mimi__cache_answer(const mimi__centry_t *e, int64_t now, mimi__answer_t *a);
+
 /* ---- Context ----------------------------------------------------------- */
+
+struct mimi__sub;
 
 typedef struct {
   char *zone;   /* absolute, trailing dot */
@@ -84,6 +102,8 @@ struct mimi_ctx {
   const mimi__backend_t *be_ops;
   void *be;
   int started;
+  mimi__cache_t *cache;
+  struct mimi__sub *deferred; /* cache hits, delivered by process() */
   mimi_query_t *queries; /* lookups in progress */
   size_t nqueries;
   int depth;             /* nesting of process()/cancel() on the stack */
@@ -106,6 +126,8 @@ int64_t mimi__lookups_deadline(const mimi_ctx_t *ctx);
 void mimi__lookups_cancel_all(mimi_ctx_t *ctx);
 /* Release the context if it was freed from inside a callback. */
 void mimi__ctx_leave(mimi_ctx_t *ctx);
+/* Deliver cache hits (from mimi_ctx_process()). */
+void mimi__lookups_deliver_deferred(mimi_ctx_t *ctx);
 
 /* ---- Results (result.c) ------------------------------------------------ */
 

@@ -157,6 +157,16 @@ printf 'alice@example.com\nnobody@example.com\n' > "$T/batch3"
 expect 0 "batch: not found is not an error" --batch "$T/batch3" --no-endpoints --stats
 has ";; 2 lookups: 1 found, 1 not found" "--stats summary"
 
+# The context's answer cache: one after the other, the same lookups send
+# their queries once (the trace and --stats count only what is sent).
+printf 'alice@example.com\nalice@example.com\nalice@example.com\n' > "$T/batch4"
+expect 0 "answer cache: repeated lookups" --batch "$T/batch4" --in-flight 1 --no-endpoints --stats
+has ";; 3 lookups: 3 found, 0 not found, 0 opted out, 0 failed, 0 invalid; 1 queries" \
+  "answer cache: one query for three lookups"
+printf 'x@expired.example.com\nx@expired.example.com\n' > "$T/batch5"
+expect 3 "answer cache: bogus answers are not cached" --batch "$T/batch5" --in-flight 1 --no-endpoints --stats
+has "2 failed, 0 invalid; 2 queries" "answer cache: a bogus answer is asked again"
+
 # ---- c-ares backend on the same fixtures ------------------------------------------
 expect 5 "c-ares backend refuses policy require" --backend cares alice@example.com
 has "does not validate DNSSEC" "message says why"
@@ -167,6 +177,8 @@ expect 0 "c-ares backend: TCP fallback" --backend cares --dnssec off --no-endpoi
 has "12 mappings" "c-ares: all twelve mappings"
 expect 0 "c-ares backend: CNAME" --backend cares --dnssec off --no-endpoints erin@example.com
 expect 0 "c-ares backend: NAPTR" --backend cares --dnssec off --no-endpoints +442079460148 +15550001111
+expect 0 "c-ares backend: answer cache" --backend cares --dnssec off --batch "$T/batch4" --in-flight 1 --no-endpoints --stats
+has "3 found, 0 not found, 0 opted out, 0 failed, 0 invalid; 1 queries" "c-ares: one query for three lookups"
 expect 1 "c-ares backend: not found" --backend cares --dnssec off nobody@example.com
 expect 4 "c-ares backend: SERVFAIL" --backend cares --dnssec off b@broken.example.com
 
