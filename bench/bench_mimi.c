@@ -10,6 +10,7 @@
  * anchor); cares: policy off (c-ares does not validate).
  */
 #include <poll.h>
+#include <unistd.h>
 
 #include <mimi.h>
 
@@ -114,6 +115,10 @@ int main(int argc, char **argv) {
       mimi_ctx_set_policy(b.ctx, cares ? MIMI_POLICY_OFF : MIMI_POLICY_REQUIRE) != MIMI_OK ||
       mimi_ctx_set_endpoints(b.ctx, 0) != MIMI_OK ||
       mimi_ctx_set_timeout(b.ctx, 10000) != MIMI_OK ||
+      /* One libunbound worker per CPU (BENCH_WORKERS overrides). */
+      mimi_ctx_set_workers(b.ctx, getenv("BENCH_WORKERS")
+                                      ? (unsigned)strtoul(getenv("BENCH_WORKERS"), NULL, 10)
+                                      : (unsigned)sysconf(_SC_NPROCESSORS_ONLN)) != MIMI_OK ||
       (!cares && mimi_ctx_add_trust_anchor_file(b.ctx, argv[3]) != MIMI_OK)) {
     fprintf(stderr, "bench_mimi: context set-up failed\n");
     goto done;

@@ -41,6 +41,7 @@ static void usage(FILE *f) {
         "      --no-case-retry        do not retry a handle with its local part lower-cased\n"
         "      --no-endpoints         do not resolve provider endpoints\n"
         "      --timeout MS           longest time for one lookup (default 5000)\n"
+        "      --workers N            validating threads (unbound backend, default 1)\n"
         "  -j, --json                 JSON output, one object per line (schema 1)\n"
         "      --short                print only the mimi:// URIs found\n"
         "      --trace                show every query sent, its answer and timing\n"
@@ -72,7 +73,7 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 
 enum {
   OPT_STUB = 256, OPT_APEX, OPT_NO_RETRY, OPT_NO_EP, OPT_TIMEOUT, OPT_SHORT,
-  OPT_TRACE, OPT_STATS, OPT_BATCH, OPT_INFLIGHT
+  OPT_TRACE, OPT_STATS, OPT_BATCH, OPT_INFLIGHT, OPT_WORKERS
 };
 
 int main(int argc, char **argv) {
@@ -92,6 +93,7 @@ int main(int argc, char **argv) {
       {"stats", no_argument, NULL, OPT_STATS},
       {"batch", required_argument, NULL, OPT_BATCH},
       {"in-flight", required_argument, NULL, OPT_INFLIGHT},
+      {"workers", required_argument, NULL, OPT_WORKERS},
       {"explain", no_argument, NULL, 'e'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
@@ -104,7 +106,7 @@ int main(int argc, char **argv) {
   run_opts_t ro = {0, 0, 0, 0, NULL, 100};
   mimi_policy_t policy = MIMI_POLICY_REQUIRE;
   mimi_backend_t backend = MIMI_BACKEND_UNBOUND;
-  unsigned long timeout = 0, v;
+  unsigned long timeout = 0, workers = 1, v;
   int explain = 0, no_ep = 0, c;
   char err[MIMI_ERRLEN] = "";
   mimi_ctx_t *ctx = NULL;
@@ -174,6 +176,12 @@ int main(int argc, char **argv) {
       }
       ro.in_flight = (unsigned)v;
       break;
+    case OPT_WORKERS:
+      if (!parse_uint(optarg, 1, 8, &workers)) {
+        fprintf(stderr, "mimi-lookup: --workers '%s': 1-8\n", optarg);
+        return EXIT_USAGE;
+      }
+      break;
     case 'e': explain = 1; break;
     case 'h': usage(stdout); return EXIT_FOUND;
     case 'V':
@@ -198,7 +206,8 @@ int main(int argc, char **argv) {
       (st = mimi_ctx_set_case_retry(ctx, !popts.no_case_retry)) ||
       (st = mimi_ctx_set_endpoints(ctx, !no_ep)) ||
       (st = mimi_ctx_set_trace(ctx, ro.trace || ro.stats)) ||
-      (timeout && (st = mimi_ctx_set_timeout(ctx, (unsigned)timeout))))
+      (timeout && (st = mimi_ctx_set_timeout(ctx, (unsigned)timeout))) ||
+      (st = mimi_ctx_set_workers(ctx, (unsigned)workers)))
     goto ctx_fail;
   if (popts.n_enum_apexes &&
       (st = mimi_ctx_set_enum_apexes(ctx, apexes, popts.n_enum_apexes, err, sizeof err)))

@@ -6,8 +6,8 @@
  * Thread safety: a context and everything started on it belong to one thread
  * at a time (use one context per thread). Results are independent objects;
  * const accessors on one result may run concurrently. The unbound backend
- * runs libunbound's own worker thread (never its fork mode); the library
- * starts no other thread and never forks.
+ * runs libunbound's worker threads (one per mimi_ctx_set_workers(); never
+ * its fork mode); the library starts no other thread and never forks.
  */
 #ifndef MIMI_RESOLVER_H
 #define MIMI_RESOLVER_H
@@ -181,6 +181,15 @@ MIMI_EXPORT mimi_status_t mimi_ctx_set_timeout(mimi_ctx_t *ctx,
  */
 MIMI_EXPORT mimi_status_t mimi_ctx_set_cache_size(mimi_ctx_t *ctx,
                                                   size_t bytes);
+
+/**
+ * Number of libunbound worker threads (1..8, default 1). Validation is the
+ * cost of a cold lookup; with several workers it runs on several cores.
+ * Each name always goes to the same worker, which caches it; the cache
+ * size is shared among them. Ignored by the c-ares backend.
+ * @return MIMI_OK, MIMI_EINVAL, MIMI_EBUSY.
+ */
+MIMI_EXPORT mimi_status_t mimi_ctx_set_workers(mimi_ctx_t *ctx, unsigned workers);
 
 /** Record a trace of every query in each result (off by default). */
 MIMI_EXPORT mimi_status_t mimi_ctx_set_trace(mimi_ctx_t *ctx, int on);

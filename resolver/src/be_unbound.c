@@ -21,7 +21,11 @@
 typedef struct ubq ubq_t;
 
 typedef struct {
-  struct ub_ctx *ub;
+  /* One libunbound context per worker: each has its own thread, so
+   * validation (the cost of a cold lookup) runs on several cores. A name
+   * always goes to the same one, so its cache serves it. */
+  struct ub_ctx *ubs[MIMI_MAX_WORKERS];
+  size_t nub;
   ubq_t *pending; /* every query whose callback may still fire */
   const char *server; /* for the trace: the forwarder, or NULL */
   char *server_store;
@@ -29,6 +33,7 @@ typedef struct {
 
 struct ubq {
   ubb_t *b;
+  struct ub_ctx *ub;
   ubq_t *prev, *next;
   int async_id;
   int cancelled;
@@ -88,26 +93,26 @@ static int under(const char *name, const char *zone) {
   return n == z || name[n - z - 1] == '.';
 }
 
-static mimi_status_t configure(ubb_t *b, mimi_ctx_t *ctx, char *err,
-                               size_t errlen) {
+static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, mimi_ctx_t *ctx,
+                               char *err, size_t errlen) {
   char num[32];
   int loopback = 0, rc;
 
-  if (!set_opt(b->ub, "qname-minimisation:", "no", err, errlen) ||
-      !set_opt(b->ub, "val-log-level:", "2", err, errlen) ||
-      !set_opt(b->ub, "verbosity:", "0", err, errlen) ||
-      !set_opt(b->ub, "use-syslog:", "no", err, errlen))
+  if (!set_opt(ub, "qname-minimisation:", "no", err, errlen) ||
+      !set_opt(ub, "val-log-level:", "2", err, errlen) ||
+      !set_opt(ub, "verbosity:", "0", err, errlen) ||
+      !set_opt(ub, "use-syslog:", "no", err, errlen))
     return MIMI_ECONFIG;
-  snprintf(num, sizeof num, "%zu", ctx->cache_bytes);
-  if (!set_opt(b->ub, "msg-cache-size:", num, err, errlen))
+  snprintf(num, sizeof num, "%zu", ctx->cache_bytes / ctx->workers);
+  if (!set_opt(ub, "msg-cache-size:", num, err, errlen))
     return MIMI_ECONFIG;
-  snprintf(num, sizeof num, "%zu", ctx->cache_bytes * 2);
-  if (!set_opt(b->ub, "rrset-cache-size:", num, err, errlen))
+  snprintf(num, sizeof num, "%zu", ctx->cache_bytes * 2 / ctx->workers);
+  if (!set_opt(ub, "rrset-cache-size:", num, err, errlen))
     return MIMI_ECONFIG;
 
   for (size_t i = 0; i < ctx->nservers; i++) {
     loopback |= mimi__server_is_loopback(ctx->servers[i]);
-    if ((rc = ub_ctx_set_fwd(b->ub, ctx->servers[i])) != 0) {
+    if ((rc = ub_ctx_set_fwd(ub, ctx->servers[i])) != 0) {
       mimi__seterr(err, errlen, "server %s: %s", ctx->servers[i], ub_strerror(rc));
       return MIMI_ECONFIG;
     }
@@ -116,7 +121,7 @@ static mimi_status_t configure(ubb_t *b, mimi_ctx_t *ctx, char *err,
     b->server = ctx->servers[0];
   for (size_t i = 0; i < ctx->nstubs; i++) {
     loopback |= mimi__server_is_loopback(ctx->stubs[i].server);
-    if ((rc = ub_ctx_set_stub(b->ub, ctx->stubs[i].zone, ctx->stubs[i].server,
+    if ((rc = ub_ctx_set_stub(ub, ctx->stubs[i].zone, ctx->stubs[i].server,
                               0)) != 0) {
       mimi__seterr(err, errlen, "stub %s=%s: %s", ctx->stubs[i].zone,
                    ctx->stubs[i].server, ub_strerror(rc));
@@ -124,7 +129,7 @@ static mimi_status_t configure(ubb_t *b, mimi_ctx_t *ctx, char *err,
     }
   }
   /* Test and lab set-ups serve from 127.0.0.1; unbound refuses by default. */
-  if (loopback && !set_opt(b->ub, "do-not-query-localhost:", "no", err, errlen))
+  if (loopback && !set_opt(ub, "do-not-query-localhost:", "no", err, errlen))
     return MIMI_ECONFIG;
 
   if (ctx->policy != MIMI_POLICY_OFF && !ctx->ntas && !ctx->nta_files) {
@@ -136,7 +141,7 @@ static mimi_status_t configure(ubb_t *b, mimi_ctx_t *ctx, char *err,
       return MIMI_ECONFIG;
     }
     fclose(f);
-    if ((rc = ub_ctx_add_ta_file(b->ub, ROOT_ANCHOR)) != 0) {
+    if ((rc = ub_ctx_add_ta_file(ub, ROOT_ANCHOR)) != 0) {
       mimi__seterr(err, errlen, "root trust anchor %s: %s", ROOT_ANCHOR,
                    ub_strerror(rc));
       return MIMI_ECONFIG;
@@ -146,7 +151,7 @@ static mimi_status_t configure(ubb_t *b, mimi_ctx_t *ctx, char *err,
     mimi_status_t st = check_ta(ctx->tas[i], i, err, errlen);
     if (st != MIMI_OK)
       return st;
-    if ((rc = ub_ctx_add_ta(b->ub, ctx->tas[i])) != 0) {
+    if ((rc = ub_ctx_add_ta(ub, ctx->tas[i])) != 0) {
       mimi__seterr(err, errlen, "trust anchor %zu: %s", i + 1, ub_strerror(rc));
       return MIMI_ECONFIG;
     }
@@ -159,13 +164,13 @@ static mimi_status_t configure(ubb_t *b, mimi_ctx_t *ctx, char *err,
       return MIMI_ECONFIG;
     }
     fclose(f);
-    if ((rc = ub_ctx_add_ta_file(b->ub, ctx->ta_files[i])) != 0) {
+    if ((rc = ub_ctx_add_ta_file(ub, ctx->ta_files[i])) != 0) {
       mimi__seterr(err, errlen, "trust anchor file %s: %s", ctx->ta_files[i],
                    ub_strerror(rc));
       return MIMI_ECONFIG;
     }
   }
-  if ((rc = ub_ctx_async(b->ub, 1)) != 0) {
+  if ((rc = ub_ctx_async(ub, 1)) != 0) {
     mimi__seterr(err, errlen, "libunbound thread mode: %s", ub_strerror(rc));
     return MIMI_ECONFIG;
   }
@@ -186,10 +191,10 @@ static mimi_status_t configure(ubb_t *b, mimi_ctx_t *ctx, char *err,
     }
     need |= ctx->nservers > 0; /* a forwarder may serve any name */
     if (need)
-      (void)ub_ctx_zone_remove(b->ub, special_zones[z]);
+      (void)ub_ctx_zone_remove(ub, special_zones[z]);
   }
   struct ub_result *r = NULL;
-  rc = ub_resolve(b->ub, "localhost.", 1, 1, &r);
+  rc = ub_resolve(ub, "localhost.", 1, 1, &r);
   if (r)
     ub_resolve_free(r);
   if (rc != 0) {
@@ -200,6 +205,8 @@ static mimi_status_t configure(ubb_t *b, mimi_ctx_t *ctx, char *err,
   return MIMI_OK;
 }
 
+static void ubb_stop(void *be);
+
 static mimi_status_t ubb_start(mimi_ctx_t *ctx, void **be, char *err,
                                size_t errlen) {
   ubb_t *b = calloc(1, sizeof *b);
@@ -207,15 +214,17 @@ static mimi_status_t ubb_start(mimi_ctx_t *ctx, void **be, char *err,
   *be = NULL;
   if (!b)
     return MIMI_ENOMEM;
-  if (!(b->ub = ub_ctx_create())) {
-    free(b);
-    mimi__seterr(err, errlen, "libunbound: cannot create a context");
-    return MIMI_ENOMEM;
-  }
-  if ((st = configure(b, ctx, err, errlen)) != MIMI_OK) {
-    ub_ctx_delete(b->ub);
-    free(b);
-    return st;
+  for (size_t i = 0; i < ctx->workers; i++) {
+    if (!(b->ubs[i] = ub_ctx_create())) {
+      mimi__seterr(err, errlen, "libunbound: cannot create a context");
+      ubb_stop(b);
+      return MIMI_ENOMEM;
+    }
+    b->nub++;
+    if ((st = configure(b, b->ubs[i], ctx, err, errlen)) != MIMI_OK) {
+      ubb_stop(b);
+      return st;
+    }
   }
   *be = b;
   return MIMI_OK;
@@ -223,7 +232,8 @@ static mimi_status_t ubb_start(mimi_ctx_t *ctx, void **be, char *err,
 
 static void ubb_stop(void *be) {
   ubb_t *b = be;
-  ub_ctx_delete(b->ub); /* no callback fires after this */
+  for (size_t i = 0; i < b->nub; i++)
+    ub_ctx_delete(b->ubs[i]); /* no callback fires after this */
   while (b->pending) {
     ubq_t *q = b->pending;
     unlink_q(q);
@@ -299,7 +309,12 @@ static mimi_status_t ubb_query(void *be, const char *name, uint16_t qtype,
   q->b = b;
   q->fn = fn;
   q->arg = arg;
-  rc = ub_resolve_async(b->ub, name, qtype, 1 /* IN */, q, ub_done, &q->async_id);
+  /* FNV-1a of the lower-cased name picks the worker. */
+  uint64_t h = 1469598103934665603ULL;
+  for (const char *p = name; *p; p++)
+    h = (h ^ (uint8_t)mimi__ascii_lower((unsigned char)*p)) * 1099511628211ULL;
+  q->ub = b->ubs[h % b->nub];
+  rc = ub_resolve_async(q->ub, name, qtype, 1 /* IN */, q, ub_done, &q->async_id);
   if (rc != 0) {
     free(q);
     return rc == UB_NOMEM ? MIMI_ENOMEM : MIMI_ECONFIG;
@@ -317,7 +332,8 @@ static void ubb_cancel(void *be, void *qid) {
   ubq_t *q = qid;
   /* UB_NOERROR: the callback will not fire, free now. Otherwise the answer
    * is already on its way: let ub_done() drop it and free. */
-  if (ub_cancel(b->ub, q->async_id) == 0) {
+  (void)b;
+  if (ub_cancel(q->ub, q->async_id) == 0) {
     unlink_q(q);
     free(q);
   } else {
@@ -327,23 +343,27 @@ static void ubb_cancel(void *be, void *qid) {
 
 static size_t ubb_pollfds(void *be, struct pollfd *fds, size_t n) {
   ubb_t *b = be;
-  if (n >= 1) {
-    fds[0].fd = ub_fd(b->ub);
-    fds[0].events = POLLIN;
-    fds[0].revents = 0;
+  for (size_t i = 0; i < b->nub && i < n; i++) {
+    fds[i].fd = ub_fd(b->ubs[i]);
+    fds[i].events = POLLIN;
+    fds[i].revents = 0;
   }
-  return 1;
+  return b->nub;
 }
 
 static int ubb_timeout(void *be) {
   ubb_t *b = be;
-  return ub_poll(b->ub) ? 0 : -1;
+  for (size_t i = 0; i < b->nub; i++)
+    if (ub_poll(b->ubs[i]))
+      return 0;
+  return -1;
 }
 
 static void ubb_process(void *be) {
   ubb_t *b = be;
-  if (ub_poll(b->ub))
-    (void)ub_process(b->ub);
+  for (size_t i = 0; i < b->nub; i++)
+    if (ub_poll(b->ubs[i]))
+      (void)ub_process(b->ubs[i]);
 }
 
 const mimi__backend_t mimi__backend_unbound = {

@@ -66,6 +66,7 @@ MIMI_EXPORT mimi_status_t mimi_ctx_new(mimi_ctx_t **ctx) {
   c->endpoints = 1;
   c->timeout_ms = DEFAULT_TIMEOUT_MS;
   c->cache_bytes = DEFAULT_CACHE;
+  c->workers = 1;
   if (!(c->apexes[0] = mimi__strdup("e164.arpa"))) {
     free(c);
     return MIMI_ENOMEM;
@@ -314,6 +315,15 @@ MIMI_EXPORT mimi_status_t mimi_ctx_set_case_retry(mimi_ctx_t *ctx, int on) {
 MIMI_EXPORT mimi_status_t mimi_ctx_set_endpoints(mimi_ctx_t *ctx, int on) {
   CHECK_MUTABLE(ctx);
   ctx->endpoints = on != 0;
+  return MIMI_OK;
+}
+
+MIMI_EXPORT mimi_status_t mimi_ctx_set_workers(mimi_ctx_t *ctx,
+                                               unsigned workers) {
+  CHECK_MUTABLE(ctx);
+  if (workers < 1 || workers > MIMI_MAX_WORKERS)
+    return MIMI_EINVAL;
+  ctx->workers = workers;
   return MIMI_OK;
 }
 

@@ -12,6 +12,7 @@
 #define MIMI_MAX_SERVERS 16
 #define MIMI_MAX_STUBS 64
 #define MIMI_MAX_APEXES 16
+#define MIMI_MAX_WORKERS 8
 /* MIMI-DNS/1 §4 and §5. */
 #define MIMI_MAX_NAPTR_STEPS 5
 #define MIMI_MAX_ALIAS_STEPS 8
@@ -98,6 +99,7 @@ struct mimi_ctx {
   int case_retry, endpoints, trace;
   unsigned timeout_ms;
   size_t cache_bytes;
+  size_t workers;        /* libunbound contexts (threads) */
 
   const mimi__backend_t *be_ops;
   void *be;
