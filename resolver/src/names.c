@@ -2,12 +2,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
+#include <pthread.h>
 
 #include "internal.h"
 
 /* RFC 7929 §3: the first 28 octets of SHA-256 of the local part. */
 #define HASH_OCTETS 28
+
+/*
+ * OpenSSL 3 looks the algorithm up on every EVP_Digest(..., EVP_sha256())
+ * or SHA256() call, which costs several times the hashing of a local part.
+ * Fetch it once per process; the handle is immutable and thread-safe, the
+ * one piece of process-wide state in the library (never freed).
+ */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static void sha256_fetch(void) { sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL); }
 
 static mimi_status_t finish_name(mimi_buf_t *b, char **name) {
   char *n = mimi__buf_take(b);
@@ -32,7 +43,8 @@ static mimi_status_t canon(const char *host, int min_labels, char **out) {
 MIMI_EXPORT mimi_status_t mimi_name_handle(const char *local, const char *domain,
                                            char **name) {
   static const char hex[] = "0123456789abcdef";
-  unsigned char md[SHA256_DIGEST_LENGTH];
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
   char *dom = NULL;
   mimi_buf_t b;
   mimi_status_t st;
@@ -45,11 +57,12 @@ MIMI_EXPORT mimi_status_t mimi_name_handle(const char *local, const char *domain
     return MIMI_EBADID;
   if ((st = canon(domain, 1, &dom)) != MIMI_OK)
     return st;
-  /* One-shot SHA256(): EVP_Digest() fetches the algorithm on every call,
-   * which costs more than hashing a local part. */
-  if (!SHA256((const unsigned char *)local, strlen(local), md)) {
+  pthread_once(&sha256_once, sha256_fetch);
+  if (!sha256_md ||
+      !EVP_Digest(local, strlen(local), md, &mdlen, sha256_md, NULL) ||
+      mdlen < HASH_OCTETS) {
     free(dom);
-    return MIMI_ENOMEM;
+    return MIMI_ENOMEM; /* fails only on allocation failure */
   }
   char h[2 * HASH_OCTETS];
   for (int i = 0; i < HASH_OCTETS; i++) {
