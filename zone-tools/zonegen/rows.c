@@ -11,8 +11,7 @@
 #include "csv.h"
 #include "zonegen.h"
 
-enum { F_ID, F_PROVIDER, F_ACCOUNT, F_PREF, F_TAGS, F_SERVICE, F_COUNT };
-static const char *const header[F_COUNT] = {"identifier", "provider", "account",
+const char *const zg_csv_header[F_COUNT] = {"identifier", "provider", "account",
                                             "preference", "tags", "service"};
 
 typedef struct {
@@ -20,7 +19,7 @@ typedef struct {
   zg_table_t *t;
   const char *file;
   long line;
-  char err[MIMI_ERRLEN * 2];
+  char err[ZG_ERRLEN];
 } row_ctx_t;
 
 /* Is name (absolute) at or below the origin (absolute)? */
@@ -143,7 +142,7 @@ static int row(row_ctx_t *r, char **f) {
     for (int i = F_ACCOUNT; i < F_COUNT; i++) {
       if (f[i][0]) {
         snprintf(r->err, sizeof r->err, "%s is set but provider is empty (an "
-                 "opt-out row has only the identifier)", header[i]);
+                 "opt-out row has only the identifier)", zg_csv_header[i]);
         goto done;
       }
     }
@@ -214,66 +213,10 @@ done:
   return rc;
 }
 
-long zg_rows(const zg_opts_t *o, zg_table_t *t, long *rows_ok) {
-  csv_t c;
-  row_ctx_t r = {o, t, strcmp(o->input, "-") ? o->input : "<stdin>", 0, ""};
-  char err[256];
-  long bad = 0;
-  int got, have_header = 0;
-
-  *rows_ok = 0;
-  if (csv_open(&c, o->input) != 0) {
-    fprintf(stderr, "mimi-zonegen: %s: %s\n", o->input, strerror(errno));
-    return -1;
-  }
-  while ((got = csv_next(&c, err, sizeof err)) != 0) {
-    if (got < 0) {
-      fprintf(stderr, "%s:%ld: %s\n", r.file, c.line, err);
-      if (strncmp(err, "read error", 10) == 0 || strcmp(err, "out of memory") == 0) {
-        csv_close(&c);
-        return -1;
-      }
-      bad++;
-      continue;
-    }
-    if (!have_header) {
-      /* §7: a header line is required, with these columns in this order. */
-      int okh = c.nfields == F_COUNT;
-      for (size_t i = 0; okh && i < F_COUNT; i++)
-        okh = strcasecmp(c.fields[i], header[i]) == 0;
-      if (!okh) {
-        fprintf(stderr, "%s:%ld: expected the header line "
-                "\"identifier,provider,account,preference,tags,service\"\n",
-                r.file, c.line);
-        csv_close(&c);
-        return -2;
-      }
-      have_header = 1;
-      continue;
-    }
-    r.line = c.line;
-    if (c.nfields != F_COUNT) {
-      fprintf(stderr, "%s:%ld: %zu fields; a row has %d "
-              "(identifier,provider,account,preference,tags,service)\n",
-              r.file, c.line, c.nfields, F_COUNT);
-      bad++;
-      continue;
-    }
-    if (row(&r, c.fields) != 0) {
-      fprintf(stderr, "%s:%ld: %s\n", r.file, c.line, r.err);
-      if (t->oom) {
-        csv_close(&c);
-        return -1;
-      }
-      bad++;
-      continue;
-    }
-    (*rows_ok)++;
-  }
-  csv_close(&c);
-  if (!have_header) {
-    fprintf(stderr, "%s: empty input: the header line is missing\n", r.file);
-    return -2;
-  }
-  return bad;
+int zg_row(const zg_opts_t *o, zg_table_t *t, char **fields, char *err, size_t errlen) {
+  row_ctx_t r = {o, t, NULL, 0, ""};
+  int rc = row(&r, fields);
+  if (rc != 0)
+    snprintf(err, errlen, "%s", r.err);
+  return rc;
 }

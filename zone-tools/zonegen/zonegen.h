@@ -24,6 +24,7 @@ typedef struct {
   int naptr, lowercase_variant, skip_bad;
   int lmdb, update;       /* --format lmdb, --update */
   const char *output;     /* NULL: standard output */
+  unsigned threads;       /* worker threads for the rows (>= 1) */
 } zg_opts_t;
 
 /* One RR to write. key: canonical sort key (owner labels right to left,
@@ -37,10 +38,16 @@ typedef struct {
   char *line;
 } zg_rr_t;
 
+/* Keys and lines live in an arena of large chunks (one malloc per ~1 MiB
+ * instead of one per RR: a million-user zone spent a quarter of its time in
+ * malloc and page faults), freed together by zg_table_free. */
+typedef struct zg_chunk zg_chunk_t;
+
 typedef struct {
   zg_rr_t *v;
   size_t n, cap;
   int oom;
+  zg_chunk_t *chunks; /* newest first */
 } zg_table_t;
 
 /* Add an RR (copies). owner: wire form; rdata: canonical wire form (for
@@ -51,14 +58,31 @@ int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
 /* Presentation name without escapes ("a.b.") to wire form; 0 or -1. */
 int zg_name_wire(const char *name, uint8_t *out, size_t *len);
 void zg_table_free(zg_table_t *t);
-/* Sort canonically (RFC 4034 §6.1, §6.3) and drop exact duplicates. */
-void zg_sort(zg_table_t *t);
+/* Sort canonically (RFC 4034 §6.1, §6.3) and drop exact duplicates.
+ * 0, or -1 on OOM (the table is then unchanged). */
+int zg_sort(zg_table_t *t);
 
-/* rows.c: the CSV rows → MIMI TXT (and NAPTR) RRs. Returns the number of
- * bad rows (reported on stderr as FILE:LINE: message), -2 when the input
- * as a whole is unusable (no header), or -1 on an I/O or memory error
- * (message printed). */
+/* The CSV columns of MIMI-DNS/1 §7, in order. */
+enum { F_ID, F_PROVIDER, F_ACCOUNT, F_PREF, F_TAGS, F_SERVICE, F_COUNT };
+extern const char *const zg_csv_header[F_COUNT];
+#define ZG_ERRLEN (MIMI_ERRLEN * 2)
+
+/* rows.c: one CSV row (F_COUNT fields) → its MIMI TXT (and NAPTR) RRs in t.
+ * 0, or -1 with err set (t->oom set when memory ran out). Thread-safe for
+ * distinct tables. */
+int zg_row(const zg_opts_t *o, zg_table_t *t, char **fields, char *err, size_t errlen);
+
+/* pipeline.c: all CSV rows → RRs, on every core (o->threads workers).
+ * Returns the number of bad rows (reported on stderr as FILE:LINE: message,
+ * in line order), -2 when the input as a whole is unusable (no header), or
+ * -1 on an I/O or memory error (message printed). */
 long zg_rows(const zg_opts_t *o, zg_table_t *t, long *rows_ok);
+
+/* malloc for large blocks, on transparent huge pages when possible. */
+void *zg_big_alloc(size_t len);
+
+/* Move every RR of src into dst (src is left empty). 0, or -1 on OOM. */
+int zg_table_absorb(zg_table_t *dst, zg_table_t *src);
 
 /* apex.c: SOA/NS from options, or the template's records. 0 or -1. */
 int zg_apex(const zg_opts_t *o, zg_table_t *t);
