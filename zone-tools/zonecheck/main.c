@@ -60,6 +60,7 @@ static int check_file(zc_report_t *rep, const char *file, const ldns_rdf *origin
   zc_check_txt(&z);
   zc_check_naptr(&z);
   zc_check_svcb(&z);
+  zc_check_providers(&z);
   if (z.mimi_records == 0)
     zc_finding(rep, file, 0, ZC_WARNING, z.origin, 0, "no-mimi",
                "no MIMI records in this zone (no MIMI TXT, E2U+mimi NAPTR or SVCB "

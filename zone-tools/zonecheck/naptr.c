@@ -108,7 +108,7 @@ static void check_one(zc_zone_t *z, const zc_rr_t *r) {
   mimi_mapset_finish(set);
   for (size_t i = 0; i < mimi_mapset_count(set); i++)
     if (mimi_record_provider(mimi_mapset_get(set, i)))
-      zc_check_provider(z, r, mimi_record_provider(mimi_mapset_get(set, i)));
+      zc_note_provider(z, r, mimi_record_provider(mimi_mapset_get(set, i)));
   goto done;
 oom:
   z->rep->oom = 1;

@@ -10,37 +10,52 @@
 
 #include "zonecheck.h"
 
-/* Remember p; 1 if it was new, 0 if already checked, -1 on OOM. */
-static int first_time(zc_zone_t *z, const char *p) {
-  for (size_t i = 0; i < z->nprov; i++)
-    if (strcmp(z->providers[i], p) == 0)
-      return 0;
+struct zc_provider {
+  char *name;
+  const zc_rr_t *rr; /* the RR that named it */
+};
+
+void zc_note_provider(zc_zone_t *z, const zc_rr_t *r, const char *provider) {
   if (z->nprov == z->capprov) {
     size_t cap = z->capprov ? z->capprov * 2 : 16;
-    char **v = realloc(z->providers, cap * sizeof *v);
-    if (!v)
-      return -1;
+    struct zc_provider *v = realloc(z->providers, cap * sizeof *v);
+    if (!v) {
+      z->rep->oom = 1;
+      return;
+    }
     z->providers = v;
     z->capprov = cap;
   }
-  if (!(z->providers[z->nprov] = strdup(p)))
-    return -1;
-  z->nprov++;
-  return 1;
+  if (!(z->providers[z->nprov].name = strdup(provider))) {
+    z->rep->oom = 1;
+    return;
+  }
+  z->providers[z->nprov++].rr = r;
 }
 
-void zc_check_provider(zc_zone_t *z, const zc_rr_t *r, const char *provider) {
+void zc_providers_free(zc_zone_t *z) {
+  for (size_t i = 0; i < z->nprov; i++)
+    free(z->providers[i].name);
+  free(z->providers);
+  z->providers = NULL;
+  z->nprov = z->capprov = 0;
+}
+
+/* By name, then line: the first of each run is where it was first named. */
+static int by_provider(const void *a, const void *b) {
+  const struct zc_provider *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  if (c)
+    return c;
+  return (x->rr->line > y->rr->line) - (x->rr->line < y->rr->line);
+}
+
+static void check_one(zc_zone_t *z, const zc_rr_t *r, const char *provider) {
   char *svcb = NULL, *host = NULL;
   ldns_rdf *sname = NULL, *hname = NULL;
   size_t len = strlen(provider);
-  int fresh = first_time(z, provider);
   mimi_status_t st;
 
-  if (fresh <= 0) {
-    if (fresh < 0)
-      z->rep->oom = 1;
-    return;
-  }
   st = mimi_name_svcb(provider, 0, &svcb);
   if (st == MIMI_ETOOLONG) {
     /* §2: the name a lookup would construct must fit the DNS. */
@@ -77,4 +92,12 @@ done:
   ldns_rdf_deep_free(hname);
   free(host);
   mimi_free(svcb);
+}
+
+void zc_check_providers(zc_zone_t *z) {
+  if (z->nprov > 1)
+    qsort(z->providers, z->nprov, sizeof *z->providers, by_provider);
+  for (size_t i = 0; i < z->nprov; i++)
+    if (i == 0 || strcmp(z->providers[i].name, z->providers[i - 1].name) != 0)
+      check_one(z, z->providers[i].rr, z->providers[i].name);
 }

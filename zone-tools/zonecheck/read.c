@@ -195,14 +195,18 @@ void zc_zone_free(zc_zone_t *z) {
     ldns_rr_free(z->rrs[i].rr);
   free(z->rrs);
   free(z->byname);
-  for (size_t i = 0; i < z->nprov; i++)
-    free(z->providers[i]);
-  free(z->providers);
+  zc_providers_free(z);
   ldns_rdf_deep_free(z->origin);
   memset(z, 0, sizeof *z);
 }
 
 const zc_rr_t *zc_find(const zc_zone_t *z, const ldns_rdf *name, uint16_t type) {
+  size_t i;
+  return zc_find_index(z, name, type, &i) ? z->byname[i] : NULL;
+}
+
+int zc_find_index(const zc_zone_t *z, const ldns_rdf *name, uint16_t type,
+                  size_t *index) {
   size_t lo = 0, hi = z->n;
   /* Lower bound of (name, type); type 0 sorts before every type. */
   while (lo < hi) {
@@ -217,10 +221,12 @@ const zc_rr_t *zc_find(const zc_zone_t *z, const ldns_rdf *name, uint16_t type) 
   if (lo < z->n) {
     const ldns_rr *rr = z->byname[lo]->rr;
     if (ldns_dname_compare(ldns_rr_owner(rr), name) == 0 &&
-        (type == 0 || ldns_rr_get_type(rr) == type))
-      return z->byname[lo];
+        (type == 0 || ldns_rr_get_type(rr) == type)) {
+      *index = lo;
+      return 1;
+    }
   }
-  return NULL;
+  return 0;
 }
 
 int zc_authoritative(const zc_zone_t *z, const ldns_rdf *name) {

@@ -28,14 +28,11 @@ static mimi_svcb_t *decode(zc_zone_t *z, const ldns_rr *rr, char *err, size_t er
 static int has_usable_sibling(zc_zone_t *z, const zc_rr_t *r) {
   const ldns_rdf *owner = ldns_rr_owner(r->rr);
   uint16_t type = (uint16_t)ldns_rr_get_type(r->rr);
-  const zc_rr_t *first = zc_find(z, owner, type);
+  size_t i;
   int yes = 0;
-  if (!first)
+  /* byname is sorted: the RRset is contiguous from its first RR. */
+  if (!zc_find_index(z, owner, type, &i))
     return 0;
-  /* byname is sorted: the RRset is contiguous from first. */
-  size_t i = 0;
-  while (z->byname[i] != first)
-    i++;
   for (; !yes && i < z->n && ldns_rr_get_type(z->byname[i]->rr) == type &&
          ldns_dname_compare(ldns_rr_owner(z->byname[i]->rr), owner) == 0; i++) {
     char err[MIMI_ERRLEN];

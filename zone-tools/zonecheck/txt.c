@@ -87,7 +87,7 @@ static void check_one(zc_zone_t *z, const zc_rr_t *r) {
                   "MIMI record at a name no lookup queries (MIMI-DNS/1 §2: "
                   "<hash>._mimi.<domain>, _mimi.<domain> or an ENUM name)");
   if (mimi_record_provider(rec))
-    zc_check_provider(z, r, mimi_record_provider(rec));
+    zc_note_provider(z, r, mimi_record_provider(rec));
 done:
   mimi_record_free(rec);
   free(t);

@@ -32,6 +32,8 @@ typedef struct {
   long line;
 } zc_rr_t;
 
+struct zc_provider;
+
 /* The zone of one file. byname: pointers into rrs, sorted by owner (DNSSEC
  * canonical order, RFC 4034 §6.1) then type, for lookups by name. */
 typedef struct {
@@ -42,7 +44,7 @@ typedef struct {
   zc_rr_t **byname;
   zc_report_t *rep;
   size_t mimi_records; /* MIMI TXT, E2U+mimi NAPTR, SVCB at _mimi names */
-  char **providers;    /* providers already checked (provider.c) */
+  struct zc_provider *providers; /* named by mappings (provider.c) */
   size_t nprov, capprov;
 } zc_zone_t;
 
@@ -65,6 +67,9 @@ int zc_read(zc_zone_t *z, const char *file, const ldns_rdf *origin);
 void zc_zone_free(zc_zone_t *z);
 /* First RR of type at name (via byname), or NULL. type 0: any type. */
 const zc_rr_t *zc_find(const zc_zone_t *z, const ldns_rdf *name, uint16_t type);
+/* The same, as the position in byname (the RRset follows it): 1, or 0. */
+int zc_find_index(const zc_zone_t *z, const ldns_rdf *name, uint16_t type,
+                  size_t *index);
 /* Nonzero if name is the origin or below it and not at or below a zone cut
  * (an NS RRset at a name other than the origin). */
 int zc_authoritative(const zc_zone_t *z, const ldns_rdf *name);
@@ -77,10 +82,14 @@ void zc_check_txt(zc_zone_t *z);      /* txt-*, provider-*, name-too-long */
 void zc_check_naptr(zc_zone_t *z);    /* naptr-* */
 void zc_check_svcb(zc_zone_t *z);     /* svcb-* */
 
-/* provider.c: a provider named by a mapping of RR r: the endpoint name a
- * lookup builds must fit (name-too-long) and, inside the zone, must have an
- * endpoint (provider-no-endpoint). Each provider is checked once. */
-void zc_check_provider(zc_zone_t *z, const zc_rr_t *r, const char *provider);
+/* provider.c: note a provider named by a mapping of RR r (the TXT and
+ * NAPTR checks do); zc_check_providers() then checks each provider once, at
+ * the first RR that names it: the endpoint name a lookup builds must fit
+ * (name-too-long) and, inside the zone, must have an endpoint
+ * (provider-no-endpoint). */
+void zc_note_provider(zc_zone_t *z, const zc_rr_t *r, const char *provider);
+void zc_check_providers(zc_zone_t *z);
+void zc_providers_free(zc_zone_t *z);
 
 /* Shapes of owner names (MIMI-DNS/1 §2), from labels.c. */
 typedef enum {
