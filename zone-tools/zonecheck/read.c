@@ -38,6 +38,7 @@ static int add_rr(zc_zone_t *z, ldns_rr *rr, long line) {
   }
   z->rrs[z->n].rr = rr;
   z->rrs[z->n].line = line;
+  z->rrs[z->n].kind = 0;
   z->n++;
   return 0;
 }

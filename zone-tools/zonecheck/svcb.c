@@ -45,20 +45,47 @@ static int has_usable_sibling(zc_zone_t *z, const zc_rr_t *r) {
   return yes;
 }
 
+/* Nonzero if the RRset of r has an AliasMode record. */
+static int has_alias_sibling(zc_zone_t *z, const zc_rr_t *r) {
+  const ldns_rdf *owner = ldns_rr_owner(r->rr);
+  uint16_t type = (uint16_t)ldns_rr_get_type(r->rr);
+  size_t i;
+  int yes = 0;
+  if (!zc_find_index(z, owner, type, &i))
+    return 0;
+  for (; !yes && i < z->n && ldns_rr_get_type(z->byname[i]->rr) == type &&
+         ldns_dname_compare(ldns_rr_owner(z->byname[i]->rr), owner) == 0; i++) {
+    char err[MIMI_ERRLEN];
+    mimi_svcb_t *s;
+    if (z->byname[i] == r || !(s = decode(z, z->byname[i]->rr, err, sizeof err)))
+      continue;
+    yes = mimi_svcb_is_alias(s);
+    mimi_svcb_free(s);
+  }
+  return yes;
+}
+
 /* The AliasMode target of the RRset at name, as a new rdf, or NULL when
  * the RRset is absent, ServiceMode, or its alias target is "." (RFC 9460
- * §2.5.1: the service does not exist). */
+ * §2.5.1: the service does not exist). With AliasMode present, ServiceMode
+ * records are ignored (§2.4.2): any alias of the RRset counts. */
 static ldns_rdf *alias_at(zc_zone_t *z, const ldns_rdf *name, uint16_t type) {
-  const zc_rr_t *r = zc_find(z, name, type);
-  char err[MIMI_ERRLEN];
-  mimi_svcb_t *s;
   ldns_rdf *t = NULL;
-  if (!r || !(s = decode(z, r->rr, err, sizeof err)))
+  size_t i;
+  int found = 0;
+  if (!zc_find_index(z, name, type, &i))
     return NULL;
-  if (mimi_svcb_is_alias(s) && strcmp(mimi_svcb_target(s), ".") != 0 &&
-      ldns_str2rdf_dname(&t, mimi_svcb_target(s)) != LDNS_STATUS_OK)
-    t = NULL;
-  mimi_svcb_free(s);
+  for (; !found && i < z->n && ldns_rr_get_type(z->byname[i]->rr) == type &&
+         ldns_dname_compare(ldns_rr_owner(z->byname[i]->rr), name) == 0; i++) {
+    char err[MIMI_ERRLEN];
+    mimi_svcb_t *s = decode(z, z->byname[i]->rr, err, sizeof err);
+    if (!s)
+      continue;
+    if ((found = mimi_svcb_is_alias(s)) && strcmp(mimi_svcb_target(s), ".") != 0 &&
+        ldns_str2rdf_dname(&t, mimi_svcb_target(s)) != LDNS_STATUS_OK)
+      t = NULL;
+    mimi_svcb_free(s);
+  }
   return t;
 }
 
@@ -78,6 +105,17 @@ static void follow(zc_zone_t *z, const zc_rr_t *r, const mimi_svcb_t *s) {
     goto done;
   }
   while (cur && zc_authoritative(z, cur)) {
+    if (!zc_find(z, cur, type)) {
+      /* Resolvers fall back to HTTPS and addresses only at the first name;
+       * after an alias, no record means no endpoint. */
+      char *c = ldns_rdf2str(cur);
+      zc_rr_finding(z, r, ZC_ERROR, "svcb-alias-target",
+                    "AliasMode target %s has no %s record in this zone: clients find "
+                    "no endpoint (MIMI-DNS/1 §5)", c ? c : "?",
+                    type == LDNS_RR_TYPE_HTTPS ? "HTTPS" : "SVCB");
+      free(c);
+      goto done;
+    }
     for (size_t i = 0; i < nseen; i++)
       if (ldns_dname_compare(seen[i], cur) == 0) {
         char *c = ldns_rdf2str(cur);
@@ -141,6 +179,10 @@ static void check_one(zc_zone_t *z, const zc_rr_t *r) {
   }
   if (mimi_svcb_is_alias(s))
     follow(z, r, s);
+  else if (has_alias_sibling(z, r))
+    zc_rr_finding(z, r, ZC_WARNING, "svcb-mixed",
+                  "ServiceMode record beside an AliasMode record: clients ignore it "
+                  "and follow the alias (RFC 9460 §2.4.2)");
   mimi_svcb_free(s);
 }
 

@@ -46,17 +46,21 @@ static int lookalike(const char *t, size_t len) {
          !(i == 0 && strncmp(t, "v=MIMI", 6) == 0);
 }
 
-static void check_one(zc_zone_t *z, const zc_rr_t *r) {
+/* What a TXT RR is, for the RRset-level check. */
+enum { K_OTHER, K_MAPPING, K_OPTOUT };
+
+static int check_one(zc_zone_t *z, const zc_rr_t *r) {
   char err[MIMI_ERRLEN] = "";
   mimi_record_t *rec = NULL;
   size_t len = 0;
   char *t = concat(r->rr, &len);
   zc_shape_t shape = zc_shape(ldns_rr_owner(r->rr));
   mimi_status_t st;
+  int kind = K_OTHER;
 
   if (!t) {
     z->rep->oom = 1;
-    return;
+    return K_OTHER;
   }
   st = mimi_txt_parse(t, len, &rec, err, sizeof err);
   if (st == MIMI_ENOMEM) {
@@ -86,15 +90,37 @@ static void check_one(zc_zone_t *z, const zc_rr_t *r) {
     zc_rr_finding(z, r, ZC_WARNING, "txt-owner",
                   "MIMI record at a name no lookup queries (MIMI-DNS/1 §2: "
                   "<hash>._mimi.<domain>, _mimi.<domain> or an ENUM name)");
+  kind = mimi_record_is_optout(rec) ? K_OPTOUT : K_MAPPING;
   if (mimi_record_provider(rec))
     zc_note_provider(z, r, mimi_record_provider(rec));
 done:
   mimi_record_free(rec);
   free(t);
+  return kind;
 }
 
 void zc_check_txt(zc_zone_t *z) {
-  for (size_t i = 0; i < z->n; i++)
-    if (ldns_rr_get_type(z->rrs[i].rr) == LDNS_RR_TYPE_TXT)
-      check_one(z, &z->rrs[i]);
+  /* By RRset: mappings are per name (§3 "Processing"). */
+  for (size_t i = 0; i < z->n;) {
+    const ldns_rdf *owner = ldns_rr_owner(z->byname[i]->rr);
+    uint16_t type = (uint16_t)ldns_rr_get_type(z->byname[i]->rr);
+    size_t j = i, mappings = 0;
+    while (j < z->n && ldns_rr_get_type(z->byname[j]->rr) == type &&
+           ldns_dname_compare(ldns_rr_owner(z->byname[j]->rr), owner) == 0)
+      j++;
+    if (type != LDNS_RR_TYPE_TXT) {
+      i = j;
+      continue;
+    }
+    for (size_t k = i; k < j; k++)
+      z->byname[k]->kind = check_one(z, z->byname[k]);
+    for (size_t k = i; k < j; k++)
+      mappings += z->byname[k]->kind == K_MAPPING;
+    for (size_t k = i; mappings && k < j; k++)
+      if (z->byname[k]->kind == K_OPTOUT)
+        zc_rr_finding(z, z->byname[k], ZC_WARNING, "txt-optout-ignored",
+                      "opt-out record beside %zu mapping%s at this name: resolvers "
+                      "ignore it (MIMI-DNS/1 §3)", mappings, mappings == 1 ? "" : "s");
+    i = j;
+  }
 }

@@ -30,6 +30,7 @@ typedef struct {
 typedef struct {
   ldns_rr *rr;
   long line;
+  int kind; /* scratch for a check (txt.c: what the TXT record is) */
 } zc_rr_t;
 
 struct zc_provider;
