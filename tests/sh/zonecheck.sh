@@ -132,7 +132,7 @@ objs = [json.loads(l) for l in lines]
 keys = {"file", "line", "severity", "owner", "type", "code", "message"}
 assert findings and all(set(f) == keys for f in findings), findings
 assert all(f["severity"] in ("error", "warning") for f in findings)
-assert summary == {"summary": {"files": 2, "errors": 7, "warnings": 2}}, summary
+assert summary == {"summary": {"files": 2, "unreadable": 0, "errors": 7, "warnings": 2}}, summary
 f = findings[0]
 assert (f["line"], f["code"], f["owner"], f["type"]) == (11, "svcb-invalid", "_mimi.a.example.com.", "SVCB"), f
 PY
@@ -141,7 +141,7 @@ else
   n=$(grep -c '^{"file":"[^"]*","line":[0-9]*,"severity":"\(error\|warning\)","owner":.*,"type":.*,"code":"[a-z-]*","message":".*"}$' "$T/out")
   [ "$n" -eq 9 ] && ok "--json: one object per finding (shape)" || fail "--json shape" "$(cat "$T/out")"
 fi
-tail -1 "$T/out" | grep -q '^{"summary":{"files":2,"errors":7,"warnings":2}}$' \
+tail -1 "$T/out" | grep -q '^{"summary":{"files":2,"unreadable":0,"errors":7,"warnings":2}}$' \
   && ok "--json: the summary is last" || fail "--json: the summary is last" "$(tail -1 "$T/out")"
 
 # ---- usage and local errors ----------------------------------------------------------
@@ -157,6 +157,13 @@ expect_contains "$(cat "$T/err")" "$T/nonexistent.zone: No such file or director
 run "$T"
 rc_is 5 "a directory: local error"
 expect_contains "$(cat "$T/err")" "$T: Is a directory" "a directory: named, with the reason"
+run "$F/length.zone" "$T/nonexistent.zone"
+rc_is 5 "a readable and a missing file: local error wins"
+has "$F/length.zone" 7 error txt-too-long
+expect_contains "$(cat "$T/err")" "2 files (1 not read), 1 error" "the summary counts the file not read"
+run --json --quiet "$F/txt.zone"
+grep -q '"severity":"warning"' "$T/out" && fail "--json --quiet: no warnings" "$(cat "$T/out")" \
+  || ok "--json --quiet: no warnings"
 "$C" --help | grep -q -- '--origin' && ok "--help" || fail "--help"
 "$C" --version | grep -q 'MIMI-DNS/1' && ok "--version" || fail "--version"
 

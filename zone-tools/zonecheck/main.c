@@ -81,7 +81,8 @@ int main(int argc, char **argv) {
   };
   zc_report_t rep;
   ldns_rdf *origin = NULL;
-  int c, local = 0;
+  int c;
+  size_t unreadable = 0;
 
   memset(&rep, 0, sizeof rep);
   while ((c = getopt_long(argc, argv, "z:jqhV", lo, NULL)) != -1) {
@@ -120,8 +121,8 @@ int main(int argc, char **argv) {
     json_init(&rep.j, stdout);
   for (int i = optind; i < argc; i++)
     if (check_file(&rep, argv[i], origin) != 0)
-      local = 1;
-  zc_summary(&rep, (size_t)(argc - optind));
+      unreadable++;
+  zc_summary(&rep, (size_t)(argc - optind), unreadable);
   zc_report_free(&rep);
   ldns_rdf_deep_free(origin);
   if (fflush(stdout) != 0) {
@@ -130,7 +131,7 @@ int main(int argc, char **argv) {
   }
   if (rep.oom)
     fputs("mimi-zonecheck: out of memory; the checks are incomplete\n", stderr);
-  if (local || rep.oom)
+  if (unreadable || rep.oom)
     return EX_LOCAL;
   return rep.errors ? EX_FINDINGS : EX_OK;
 }

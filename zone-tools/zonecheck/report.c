@@ -136,20 +136,24 @@ void zc_report_free(zc_report_t *r) {
   r->nfound = r->capfound = 0;
 }
 
-void zc_summary(zc_report_t *r, size_t files) {
+void zc_summary(zc_report_t *r, size_t files, size_t unreadable) {
   if (r->json) {
     json_begin_object(&r->j);
     json_key(&r->j, "summary");
     json_begin_object(&r->j);
     json_kv_int(&r->j, "files", (long long)files);
+    json_kv_int(&r->j, "unreadable", (long long)unreadable);
     json_kv_int(&r->j, "errors", (long long)r->errors);
     json_kv_int(&r->j, "warnings", (long long)r->warnings);
     json_end_object(&r->j);
     json_end_object(&r->j);
     json_end_text(&r->j);
   } else if (!r->quiet) {
-    fprintf(stderr, "mimi-zonecheck: %zu file%s, %lu error%s, %lu warning%s\n", files,
-            files == 1 ? "" : "s", r->errors, r->errors == 1 ? "" : "s", r->warnings,
-            r->warnings == 1 ? "" : "s");
+    char unread[64] = "";
+    if (unreadable)
+      snprintf(unread, sizeof unread, " (%zu not read)", unreadable);
+    fprintf(stderr, "mimi-zonecheck: %zu file%s%s, %lu error%s, %lu warning%s\n", files,
+            files == 1 ? "" : "s", unread, r->errors, r->errors == 1 ? "" : "s",
+            r->warnings, r->warnings == 1 ? "" : "s");
   }
 }

@@ -60,7 +60,8 @@ void zc_rr_finding(zc_zone_t *z, const zc_rr_t *r, zc_severity_t sev,
 /* Write the current file's findings in line order, and forget them. */
 void zc_flush(zc_report_t *r, const char *file);
 void zc_report_free(zc_report_t *r);
-void zc_summary(zc_report_t *r, size_t files);
+/* The summary: files given, how many could not be read, the counts. */
+void zc_summary(zc_report_t *r, size_t files, size_t unreadable);
 
 /* read.c: read one zone file. 0; -1 when the file cannot be read (message
  * printed). Syntax errors are findings; the rest of the file is read. */
