@@ -75,16 +75,17 @@ count_is 7 "naptr.zone (E2U+sip and the valid rule: nothing)"
 
 run "$F/svcb.zone"
 rc_is 1 "svcb.zone"
-has "$F/svcb.zone" 11 error svcb-invalid "no-default-alpn without alpn"
-has "$F/svcb.zone" 12 error svcb-invalid "mandatory lists key 1 (alpn)"
-has "$F/svcb.zone" 13 error svcb-mandatory "key7"
-has "$F/svcb.zone" 14 warning svcb-mandatory "key7"
-has "$F/svcb.zone" 16 error svcb-alias-loop
+has "$F/svcb.zone" 12 error svcb-invalid "no-default-alpn without alpn"
+has "$F/svcb.zone" 13 error svcb-invalid "mandatory lists key 1 (alpn)"
+has "$F/svcb.zone" 14 error svcb-mandatory "key7"
+has "$F/svcb.zone" 15 warning svcb-mandatory "key7"
 has "$F/svcb.zone" 17 error svcb-alias-loop
-has "$F/svcb.zone" 18 error svcb-alias-chain "longer than 8 steps"
-has "$F/svcb.zone" 28 error svcb-alias-target "_mimi.nothing.example.com. has no SVCB"
-has "$F/svcb.zone" 31 warning svcb-mixed "RFC 9460 §2.4.2"
-count_is 9 "svcb.zone (a chain of exactly 8 steps, an alias out of the zone: fine)"
+has "$F/svcb.zone" 18 error svcb-alias-loop
+has "$F/svcb.zone" 19 error svcb-alias-chain "longer than 8 steps"
+has "$F/svcb.zone" 29 error svcb-alias-target "_mimi.nothing.example.com. has no SVCB"
+has "$F/svcb.zone" 32 warning svcb-mixed "RFC 9460 §2.4.2"
+has "$F/svcb.zone" 34 warning svcb-alias-target "do not use its addresses"
+count_is 10 "svcb.zone (a chain of exactly 8 steps, an alias out of the zone: fine)"
 
 run "$F/provider.zone"
 rc_is 1 "provider.zone"
@@ -132,16 +133,16 @@ objs = [json.loads(l) for l in lines]
 keys = {"file", "line", "severity", "owner", "type", "code", "message"}
 assert findings and all(set(f) == keys for f in findings), findings
 assert all(f["severity"] in ("error", "warning") for f in findings)
-assert summary == {"summary": {"files": 2, "unreadable": 0, "errors": 7, "warnings": 2}}, summary
+assert summary == {"summary": {"files": 2, "unreadable": 0, "errors": 7, "warnings": 3}}, summary
 f = findings[0]
-assert (f["line"], f["code"], f["owner"], f["type"]) == (11, "svcb-invalid", "_mimi.a.example.com.", "SVCB"), f
+assert (f["line"], f["code"], f["owner"], f["type"]) == (12, "svcb-invalid", "_mimi.a.example.com.", "SVCB"), f
 PY
   then ok "--json: valid JSON, every field, a summary"; else fail "--json: valid JSON" "$(cat "$T/py")"; fi
 else
   n=$(grep -c '^{"file":"[^"]*","line":[0-9]*,"severity":"\(error\|warning\)","owner":.*,"type":.*,"code":"[a-z-]*","message":".*"}$' "$T/out")
-  [ "$n" -eq 9 ] && ok "--json: one object per finding (shape)" || fail "--json shape" "$(cat "$T/out")"
+  [ "$n" -eq 10 ] && ok "--json: one object per finding (shape)" || fail "--json shape" "$(cat "$T/out")"
 fi
-tail -1 "$T/out" | grep -q '^{"summary":{"files":2,"unreadable":0,"errors":7,"warnings":2}}$' \
+tail -1 "$T/out" | grep -q '^{"summary":{"files":2,"unreadable":0,"errors":7,"warnings":3}}$' \
   && ok "--json: the summary is last" || fail "--json: the summary is last" "$(tail -1 "$T/out")"
 
 # ---- usage and local errors ----------------------------------------------------------

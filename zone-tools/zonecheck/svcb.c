@@ -106,13 +106,18 @@ static void follow(zc_zone_t *z, const zc_rr_t *r, const mimi_svcb_t *s) {
   }
   while (cur && zc_authoritative(z, cur)) {
     if (!zc_find(z, cur, type)) {
-      /* Resolvers fall back to HTTPS and addresses only at the first name;
-       * after an alias, no record means no endpoint. */
+      /* MIMI resolvers fall back to HTTPS and addresses only at the first
+       * name (§5); after an alias, no record means no endpoint. Web
+       * clients use an HTTPS alias target's addresses, so for HTTPS with
+       * addresses this is only a warning. */
       char *c = ldns_rdf2str(cur);
-      zc_rr_finding(z, r, ZC_ERROR, "svcb-alias-target",
-                    "AliasMode target %s has no %s record in this zone: clients find "
-                    "no endpoint (MIMI-DNS/1 §5)", c ? c : "?",
-                    type == LDNS_RR_TYPE_HTTPS ? "HTTPS" : "SVCB");
+      int https = type == LDNS_RR_TYPE_HTTPS;
+      int addr = zc_find(z, cur, LDNS_RR_TYPE_A) || zc_find(z, cur, LDNS_RR_TYPE_AAAA);
+      zc_rr_finding(z, r, https && addr ? ZC_WARNING : ZC_ERROR, "svcb-alias-target",
+                    "AliasMode target %s has no %s record in this zone: MIMI clients "
+                    "find no endpoint%s (MIMI-DNS/1 §5)", c ? c : "?",
+                    https ? "HTTPS" : "SVCB",
+                    addr ? ", they do not use its addresses after an alias" : "");
       free(c);
       goto done;
     }
