@@ -1,0 +1,111 @@
+/* mimi-zonecheck internals: the zone as read, the findings, the checks. */
+#ifndef MIMI_ZC_H
+#define MIMI_ZC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+#include <mimi.h>
+
+#include "json.h"
+
+/* Resolvers follow AliasMode at most this many steps (MIMI-DNS/1 §5). */
+#define ZC_MAX_ALIAS_STEPS 8
+
+typedef enum { ZC_WARNING = 0, ZC_ERROR = 1 } zc_severity_t;
+
+/* How findings are written, and how many there were. */
+struct zc_found;
+typedef struct {
+  int json, quiet;
+  json_t j;
+  unsigned long errors, warnings;
+  int oom; /* a check ran out of memory: a local error, exit 5 */
+  struct zc_found *found; /* the current file's, until zc_flush() */
+  size_t nfound, capfound;
+} zc_report_t;
+
+/* One RR of the zone, with the line it starts on. */
+typedef struct {
+  ldns_rr *rr;
+  long line;
+  int kind; /* scratch for a check (txt.c: what the TXT record is) */
+} zc_rr_t;
+
+struct zc_provider;
+
+/* The zone of one file. byname: pointers into rrs, sorted by owner (DNSSEC
+ * canonical order, RFC 4034 §6.1) then type, for lookups by name. */
+typedef struct {
+  const char *file;
+  ldns_rdf *origin;   /* NULL when neither --origin, SOA nor $ORIGIN gave one */
+  zc_rr_t *rrs;
+  size_t n, cap;
+  zc_rr_t **byname;
+  zc_report_t *rep;
+  size_t mimi_records; /* MIMI TXT, E2U+mimi NAPTR, SVCB at _mimi names */
+  struct zc_provider *providers; /* named by mappings (provider.c) */
+  size_t nprov, capprov;
+} zc_zone_t;
+
+/* report.c. owner may be NULL (a finding about the file), type 0 for none. */
+void zc_finding(zc_report_t *r, const char *file, long line, zc_severity_t sev,
+                const ldns_rdf *owner, uint16_t type, const char *code,
+                const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+/* The same, about one RR of the zone. */
+void zc_rr_finding(zc_zone_t *z, const zc_rr_t *r, zc_severity_t sev,
+                   const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Write the current file's findings in line order, and forget them. */
+void zc_flush(zc_report_t *r, const char *file);
+void zc_report_free(zc_report_t *r);
+/* The summary: files given, how many could not be read, the counts. */
+void zc_summary(zc_report_t *r, size_t files, size_t unreadable);
+
+/* read.c: read one zone file. 0; -1 when the file cannot be read (message
+ * printed). Syntax errors are findings; the rest of the file is read. */
+int zc_read(zc_zone_t *z, const char *file, const ldns_rdf *origin);
+void zc_zone_free(zc_zone_t *z);
+/* First RR of type at name (via byname), or NULL. type 0: any type. */
+const zc_rr_t *zc_find(const zc_zone_t *z, const ldns_rdf *name, uint16_t type);
+/* The same, as the position in byname (the RRset follows it): 1, or 0. */
+int zc_find_index(const zc_zone_t *z, const ldns_rdf *name, uint16_t type,
+                  size_t *index);
+/* Nonzero if name is the origin or below it and not at or below a zone cut
+ * (an NS RRset at a name other than the origin). */
+int zc_authoritative(const zc_zone_t *z, const ldns_rdf *name);
+/* Wire RDATA of an RR into a new buffer; NULL on OOM (rep->oom set). */
+ldns_buffer *zc_rdata(zc_zone_t *z, const ldns_rr *rr);
+
+/* The checks, each over the whole zone. */
+void zc_check_labels(zc_zone_t *z);   /* label-shape, label-case */
+void zc_check_txt(zc_zone_t *z);      /* txt-*, provider-*, name-too-long */
+void zc_check_naptr(zc_zone_t *z);    /* naptr-* */
+void zc_check_svcb(zc_zone_t *z);     /* svcb-* */
+
+/* provider.c: note a provider named by a mapping of RR r (the TXT and
+ * NAPTR checks do); zc_check_providers() then checks each provider once, at
+ * the first RR that names it: the endpoint name a lookup builds must fit
+ * (name-too-long) and, inside the zone, must have an endpoint
+ * (provider-no-endpoint). */
+void zc_note_provider(zc_zone_t *z, const zc_rr_t *r, const char *provider);
+void zc_check_providers(zc_zone_t *z);
+void zc_providers_free(zc_zone_t *z);
+
+/* Shapes of owner names (MIMI-DNS/1 §2), from labels.c. */
+typedef enum {
+  ZC_NAME_OTHER = 0, /* no _mimi label, not ENUM */
+  ZC_NAME_HASH,      /* <56 hex>._mimi.<domain> */
+  ZC_NAME_DOMAIN,    /* _mimi.<domain> (domain handle TXT, provider SVCB) */
+  ZC_NAME_PORT,      /* _<port>._mimi.<provider> */
+  ZC_NAME_ENUM,      /* digits labels: an ENUM name */
+  ZC_NAME_BAD        /* has a _mimi label, but no shape §2 defines */
+} zc_shape_t;
+zc_shape_t zc_shape(const ldns_rdf *name);
+/* The AUS ("+" and the digits) of an ENUM name, into out; 0 or -1. */
+int zc_enum_aus(const ldns_rdf *name, char *out, size_t outlen);
+/* Nonzero if type is a DNSSEC type (ignored). */
+int zc_dnssec_type(uint16_t type);
+
+#endif
