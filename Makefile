@@ -194,11 +194,23 @@ $(B)/rel/tests/itest_%: $(B)/rel/tests/integration/itest_%.o $(LIB_OBJ)
 $(B)/asan/tests/itest_%: $(B)/asan/tests/integration/itest_%.o $(LIB_OBJ_ASAN)
 	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
 
-$(B)/rel/tests/replay_%: $(B)/rel/tests/fuzz/fuzz_%.o $(B)/rel/tests/fuzz/replay.o $(LIB_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
+# A fuzz target of a zone tool's own parsing is linked with that tool's
+# sources except its main.c (FUZZ_TOOL_<target> names the tool).
+FUZZ_TOOL_zonecheck := zonecheck
+fuzz_extra = $(if $(FUZZ_TOOL_$(1)),$(filter-out %/main.c,$(sort $(wildcard \
+  zone-tools/$(FUZZ_TOOL_$(1))/*.c))) $(ZT_COMMON) cli/json.c)
+$(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_TOOL_$(t)),$(eval \
+  $(B)/rel/tests/fuzz/fuzz_$(t).o $(B)/asan/tests/fuzz/fuzz_$(t).o: \
+    BASE += $(ZT_INC) -Izone-tools/$(FUZZ_TOOL_$(t)))))
 
-$(B)/asan/tests/replay_%: $(B)/asan/tests/fuzz/fuzz_%.o $(B)/asan/tests/fuzz/replay.o $(LIB_OBJ_ASAN)
-	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS)
+.SECONDEXPANSION:
+$(B)/rel/tests/replay_%: $(B)/rel/tests/fuzz/fuzz_%.o $(B)/rel/tests/fuzz/replay.o \
+    $$(call obj,rel,$$(call fuzz_extra,$$*)) $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) $(ZT_LIBS)
+
+$(B)/asan/tests/replay_%: $(B)/asan/tests/fuzz/fuzz_%.o $(B)/asan/tests/fuzz/replay.o \
+    $$(call obj,asan,$$(call fuzz_extra,$$*)) $(LIB_OBJ_ASAN)
+	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) $(ZT_LIBS)
 
 # The README's test command: installs what it needs, then runs everything.
 test:
@@ -213,7 +225,8 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard resolver/src/*.h) $(
 	@mkdir -p $(@D)
 	$(CLANG) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -Iresolver/include -Iresolver/src \
-	  -DMIMI_BUILDING_LIBRARY -o $@ $< $(LIB_SRC) $(DEP_LIBS)
+	  -DMIMI_BUILDING_LIBRARY $(if $(FUZZ_TOOL_$*),$(ZT_INC) -Izone-tools/$(FUZZ_TOOL_$*)) \
+	  -o $@ $< $(LIB_SRC) $(call fuzz_extra,$*) $(DEP_LIBS) $(ZT_LIBS)
 
 fuzz: $(FUZZ_BINS)
 
@@ -222,6 +235,7 @@ FUZZ_SECONDS ?= 60
 fuzz-run: fuzz
 	@for t in $(FUZZ_NAMES); do \
 	  mkdir -p $(B)/fuzz/corpus-$$t; \
+	  ASAN_OPTIONS=fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  $(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

@@ -47,29 +47,6 @@ static ldns_rdf *parse_origin(const char *s) {
   return d;
 }
 
-static int check_file(zc_report_t *rep, const char *file, const ldns_rdf *origin) {
-  zc_zone_t z;
-  memset(&z, 0, sizeof z);
-  z.rep = rep;
-  if (zc_read(&z, file, origin) != 0) {
-    zc_zone_free(&z);
-    zc_flush(rep, file); /* what was found before the failure */
-    return -1;
-  }
-  zc_check_labels(&z);
-  zc_check_txt(&z);
-  zc_check_naptr(&z);
-  zc_check_svcb(&z);
-  zc_check_providers(&z);
-  if (z.mimi_records == 0)
-    zc_finding(rep, file, 0, ZC_WARNING, z.origin, 0, "no-mimi",
-               "no MIMI records in this zone (no MIMI TXT, E2U+mimi NAPTR or SVCB "
-               "at _mimi names)");
-  zc_zone_free(&z);
-  zc_flush(rep, file);
-  return 0;
-}
-
 int main(int argc, char **argv) {
   static const struct option lo[] = {
       {"origin", required_argument, NULL, 'z'},
@@ -120,7 +97,7 @@ int main(int argc, char **argv) {
   if (rep.json)
     json_init(&rep.j, stdout);
   for (int i = optind; i < argc; i++)
-    if (check_file(&rep, argv[i], origin) != 0)
+    if (zc_check_file(&rep, argv[i], origin) != 0)
       unreadable++;
   zc_summary(&rep, (size_t)(argc - optind), unreadable);
   zc_report_free(&rep);

@@ -78,6 +78,11 @@ int zc_authoritative(const zc_zone_t *z, const ldns_rdf *name);
 /* Wire RDATA of an RR into a new buffer; NULL on OOM (rep->oom set). */
 ldns_buffer *zc_rdata(zc_zone_t *z, const ldns_rr *rr);
 
+/* check.c: read one zone file and run every check on it, findings to r.
+ * 0, or -1 when the file cannot be read (message printed). origin may be
+ * NULL (then the SOA's owner or the first $ORIGIN). */
+int zc_check_file(zc_report_t *r, const char *file, const ldns_rdf *origin);
+
 /* The checks, each over the whole zone. */
 void zc_check_labels(zc_zone_t *z);   /* label-shape, label-case */
 void zc_check_txt(zc_zone_t *z);      /* txt-*, provider-*, name-too-long */
