@@ -34,7 +34,7 @@ static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 /* Owner sort key (RFC 4034 §6.1): labels from the right, lower-cased, each
  * followed by 0x00 (labels never contain 0x00 in MIMI zones; a name that
  * does is refused). */
-static int owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen) {
+int zg_owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen) {
   size_t offs[128], n = 0, o = 0, i = 0;
   while (i < wlen && w[i] != 0) {
     if (w[i] > 63 || n == 128 || i + 1 + w[i] >= wlen)
@@ -59,10 +59,10 @@ static int owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen) 
 }
 
 int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
-           const uint8_t *rdata, size_t rdlen, const char *line) {
+           uint32_t ttl, const uint8_t *rdata, size_t rdlen, const char *line) {
   uint8_t okey[256];
   size_t oklen;
-  if (owner_key(owner, ownerlen, okey, &oklen) != 0)
+  if (zg_owner_key(owner, ownerlen, okey, &oklen) != 0)
     return -1;
   if (t->n == t->cap) {
     size_t nc = t->cap ? t->cap * 2 : 1024;
@@ -78,6 +78,7 @@ int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
   size_t ll = strlen(line);
   r->keylen = (uint32_t)(oklen + 2 + rdlen);
   r->ownerlen = (uint16_t)oklen;
+  r->ttl = ttl;
   r->soa = type == 6;
   /* One allocation: key, then the line. */
   r->key = malloc(r->keylen + ll + 1);

@@ -24,14 +24,22 @@ typedef struct {
   int naptr, lowercase_variant, skip_bad;
   int lmdb, update;       /* --format lmdb, --update */
   const char *output;     /* NULL: standard output */
+  /* --sign (sign.c) */
+  int sign, nsec3;
+  const char *ksk, *zsk, *keydir;
+  int64_t inception, expiration; /* -1: from --validity */
+  uint32_t validity;      /* seconds */
+  unsigned threads;       /* 0: online CPUs */
 } zg_opts_t;
 
 /* One RR to write. key: canonical sort key (owner labels right to left,
- * each followed by 0x00, then a 0xff separator, the type, and the RDATA in
- * canonical wire form); line: its presentation line without newline. */
+ * each followed by 0x00, then the type and the RDATA in canonical wire
+ * form); line: its presentation line without newline, or "" when it is
+ * made from the key at write time (rrtext.c: the signer's rows). */
 typedef struct {
   uint8_t *key;     /* owner part, then type (2) and RDATA */
   uint32_t keylen;
+  uint32_t ttl;
   uint16_t ownerlen;
   uint8_t soa;      /* written first (RFC 1035 §5.2 puts the SOA first) */
   char *line;
@@ -47,7 +55,9 @@ typedef struct {
  * ordering and duplicates); line: presentation. 0, or -1 on OOM or a
  * malformed owner. */
 int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
-           const uint8_t *rdata, size_t rdlen, const char *line);
+           uint32_t ttl, const uint8_t *rdata, size_t rdlen, const char *line);
+/* The owner part of a sort key (at most 255 octets); 0 or -1. */
+int zg_owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen);
 /* Presentation name without escapes ("a.b.") to wire form; 0 or -1. */
 int zg_name_wire(const char *name, uint8_t *out, size_t *len);
 void zg_table_free(zg_table_t *t);
