@@ -98,6 +98,21 @@ grep -q 'RRSIG	SOA 13 2 3600 20360101000000 20260101000000 ' "$T/r1.zone" \
   || fail "--inception/--expiration" "$(grep 'RRSIG	SOA' "$T/r1.zone")"
 verifies "fixed validity" "$T/r1.zone"
 
+# Enough names for the threads to share the sorting, hashing and signing.
+awk 'BEGIN { print "identifier,provider,account,preference,tags,service";
+  for (i = 0; i < 5000; i++) printf "user%05d@example.com,chat.example.net,u%d,,,\n", i, i }' > "$T/many.csv"
+"$G" --origin example.com $NS --serial 7 --sign --nsec3 --keys "$T/keys" $TIMES --threads 1 \
+  -o "$T/t1.zone" "$T/many.csv" 2>/dev/null
+"$G" --origin example.com $NS --serial 7 --sign --nsec3 --keys "$T/keys" $TIMES --threads 3 \
+  -o "$T/t3.zone" "$T/many.csv" 2>/dev/null
+if cmp -s <(nosig "$T/t1.zone") <(nosig "$T/t3.zone") && [ "$(grep -c '	NSEC3	' "$T/t3.zone")" -eq 5003 ]; then
+  ok "5000 users: 1 and 3 threads write the same zone"
+else
+  fail "5000 users: 1 and 3 threads write the same zone" "$(diff <(nosig "$T/t1.zone") <(nosig "$T/t3.zone") | head -5)"
+fi
+out=$(kzonecheck -o example.com -d on "$T/t3.zone" 2>&1) && ok "5000 users, 3 threads: kzonecheck -d on accepts" \
+  || fail "5000 users, 3 threads: kzonecheck -d on accepts" "$out"
+
 # ---- tampering is caught --------------------------------------------------------------
 awk '/RRSIG\tTXT/ && !done { n = split($0, f, " "); s = f[n];
        f[n] = (substr(s, 1, 1) == "A" ? "B" : "A") substr(s, 2); $0 = f[1];

@@ -39,42 +39,82 @@ static int cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
   return (al > bl) - (al < bl);
 }
 
-static int hash_names(signer_t *s) {
+/* Hash the names [from, to) into s->hashed[from ...]; occluded names
+ * are skipped (not authoritative: no NSEC3, RFC 5155 §7.1). */
+typedef struct {
+  signer_t *s;
+  size_t from, to, n;
+  int failed;
+} hash_part_t;
+
+static void *hash_part(void *arg) {
+  hash_part_t *p = arg;
+  signer_t *s = p->s;
   EVP_MD_CTX *md = EVP_MD_CTX_new();
-  size_t n = 0;
-  int rc = -1, dup = 0;
-  if (!md || !(s->hashed = malloc((s->nnames ? s->nnames : 1) * sizeof *s->hashed)))
-    goto done;
-  for (size_t i = 0; i < s->nnames; i++) {
+  p->failed = !md;
+  for (size_t i = p->from; md && i < p->to; i++) {
     const zg_name_t *nm = &s->names[i];
+    zg_hashed_t *h = &s->hashed[p->from + p->n];
     uint8_t w[256];
     size_t wl;
     unsigned int hl = 0;
     if (nm->flags & ZG_N_GLUE)
-      continue; /* not authoritative: no NSEC3 (RFC 5155 §7.1) */
-    if (!(wl = zg_key_to_wire(s->t->v[nm->rr].key, nm->klen, w)))
-      goto done;
+      continue;
     /* IH(salt, x, 0) = H(x || salt), salt empty (RFC 5155 §5) */
-    if (EVP_DigestInit_ex2(md, s->sha1, NULL) != 1 || EVP_DigestUpdate(md, w, wl) != 1 ||
-        EVP_DigestFinal_ex(md, s->hashed[n].h, &hl) != 1 || hl != ZG_SHA1_LEN)
-      goto done;
-    s->hashed[n++].name = (uint32_t)i;
+    if (!(wl = zg_key_to_wire(s->t->v[nm->rr].key, nm->klen, w)) ||
+        EVP_DigestInit_ex2(md, s->sha1, NULL) != 1 || EVP_DigestUpdate(md, w, wl) != 1 ||
+        EVP_DigestFinal_ex(md, h->h, &hl) != 1 || hl != ZG_SHA1_LEN) {
+      p->failed = 1;
+      break;
+    }
+    h->name = (uint32_t)i;
+    p->n++;
+  }
+  EVP_MD_CTX_free(md);
+  return NULL;
+}
+
+static int hash_names(signer_t *s) {
+  hash_part_t parts[64];
+  pthread_t tid[64];
+  int started[64];
+  size_t k = s->threads < 64 ? s->threads : 64, n = 0;
+  if (k == 0 || s->nnames < 4096)
+    k = 1;
+  if (!(s->hashed = malloc((s->nnames ? s->nnames : 1) * sizeof *s->hashed))) {
+    fprintf(stderr, "mimi-zonegen: out of memory\n");
+    return -1;
+  }
+  for (size_t i = 0; i < k; i++) {
+    parts[i] = (hash_part_t){s, s->nnames * i / k, s->nnames * (i + 1) / k, 0, 0};
+    started[i] = i > 0 && pthread_create(&tid[i], NULL, hash_part, &parts[i]) == 0;
+  }
+  for (size_t i = 0; i < k; i++)
+    if (!started[i])
+      hash_part(&parts[i]);
+  int failed = 0;
+  for (size_t i = 0; i < k; i++) {
+    if (started[i])
+      pthread_join(tid[i], NULL);
+    failed |= parts[i].failed;
+  }
+  if (failed) {
+    fprintf(stderr, "mimi-zonegen: NSEC3 hashing failed (out of memory?)\n");
+    return -1;
+  }
+  for (size_t i = 0; i < k; i++) { /* close the gaps the skipped names left */
+    memmove(&s->hashed[n], &s->hashed[parts[i].from], parts[i].n * sizeof *s->hashed);
+    n += parts[i].n;
   }
   s->nhashed = n;
-  qsort(s->hashed, n, sizeof *s->hashed, hash_cmp);
+  zg_psort(s->hashed, n, sizeof *s->hashed, hash_cmp, s->threads);
   for (size_t i = 1; i < n; i++) {
     if (memcmp(s->hashed[i - 1].h, s->hashed[i].h, ZG_SHA1_LEN) == 0) {
       fprintf(stderr, "mimi-zonegen: two names have the same NSEC3 hash\n");
-      dup = 1;
-      goto done;
+      return -1;
     }
   }
-  rc = 0;
-done:
-  if (rc != 0 && !dup)
-    fprintf(stderr, "mimi-zonegen: NSEC3 hashing failed (out of memory?)\n");
-  EVP_MD_CTX_free(md);
-  return rc;
+  return 0;
 }
 
 int zg_chain_build(signer_t *s) {

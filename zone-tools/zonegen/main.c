@@ -124,7 +124,7 @@ static int write_zone(FILE *f, zg_table_t *t, const zg_opts_t *o, const zg_key_t
           MIMI_PROFILE, o->origin);
   for (int pass = 1; pass >= 0; pass--)
     for (size_t i = 0; i < t->n; i++)
-      if (t->v[i].soa == pass && (fputs(t->v[i].line, f) < 0 || fputc('\n', f) < 0))
+      if (t->v[i].soa == pass && (fputs(zg_rr_line(&t->v[i]), f) < 0 || fputc('\n', f) < 0))
         return -1;
   return ferror(f) ? -1 : 0;
 }
@@ -349,8 +349,14 @@ int main(int argc, char **argv) {
     rc = EX_INPUT;
     goto done;
   }
-  if (!o.sign)
-    zg_sort(&t);
+  if (!o.sign) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    uint8_t w[256], k[256];
+    size_t wl, kl = 0;
+    if (zg_name_wire(o.origin, w, &wl) != 0 || zg_owner_key(w, wl, k, &kl) != 0)
+      kl = 0;
+    zg_sort(&t, kl, cpus > 0 ? (unsigned)(cpus < 64 ? cpus : 64) : 1);
+  }
   if (o.lmdb) {
     int w = zg_write_lmdb(&o, &t, o.update);
     if (w != 0) {

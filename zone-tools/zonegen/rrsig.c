@@ -124,21 +124,36 @@ static int rrsig_end(worker_t *w, const zg_key_t *k, uint32_t ttl, zg_buf_t *out
     fprintf(stderr, "mimi-zonegen: signing failed (key %u)\n", k->tag);
     return -1;
   }
-  zg_buf_put(&w->rrsig, sig, sizeof sig);
+  /* The line (RFC 4034 §3.2), the fixed parts made once. */
+  const uint8_t *r = (const uint8_t *)w->rrsig.p;
   zg_buf_put(out, w->owner.p, w->owner.n);
-  zg_buf_printf(out, "\t%u\tIN\tRRSIG\t", ttl);
-  zg_txt_rdata(out, ZG_T_RRSIG, (const uint8_t *)w->rrsig.p, w->rrsig.n);
+  zg_buf_put(out, "\t", 1);
+  zg_buf_u32(out, ttl);
+  zg_buf_put(out, "\tIN\tRRSIG\t", 10);
+  zg_txt_type(out, (uint16_t)(r[0] << 8 | r[1]));
+  zg_buf_put(out, " ", 1);
+  zg_buf_u32(out, r[2]);
+  zg_buf_put(out, " ", 1);
+  zg_buf_u32(out, r[3]);
+  zg_buf_put(out, " ", 1);
+  zg_buf_u32(out, ttl);
+  zg_buf_put(out, w->s->rrsig_tail.p, w->s->rrsig_tail.n);
+  zg_buf_u32(out, k->tag);
+  zg_buf_put(out, w->s->apextxt.p, w->s->apextxt.n);
+  zg_txt_base64(out, sig, sizeof sig);
   zg_buf_put(out, "\n", 1);
   return 0;
 }
 
 static void put_line(worker_t *w, const zg_rr_t *r, zg_buf_t *out) {
-  if (r->line[0]) {
-    zg_buf_puts(out, r->line);
+  if (zg_rr_line(r)[0]) {
+    zg_buf_puts(out, zg_rr_line(r));
   } else {
     uint16_t type = zg_rr_type(r);
     zg_buf_put(out, w->owner.p, w->owner.n);
-    zg_buf_printf(out, "\t%u\tIN\t", r->ttl);
+    zg_buf_put(out, "\t", 1);
+    zg_buf_u32(out, r->ttl);
+    zg_buf_put(out, "\tIN\t", 4);
     zg_txt_type(out, type);
     zg_buf_put(out, "\t", 1);
     zg_txt_rdata(out, type, r->key + r->ownerlen + 2, r->keylen - r->ownerlen - 2u);
@@ -235,7 +250,9 @@ static int do_name(worker_t *w, uint32_t idx, zg_buf_t *out) {
   if (w->rd.oom)
     return -1;
   zg_buf_put(out, w->owner.p, w->owner.n);
-  zg_buf_printf(out, "\t%u\tIN\tNSEC\t", s->nsec_ttl);
+  zg_buf_put(out, "\t", 1);
+  zg_buf_u32(out, s->nsec_ttl);
+  zg_buf_put(out, "\tIN\tNSEC\t", 9);
   zg_txt_rdata(out, ZG_T_NSEC, (const uint8_t *)w->rd.p, w->rd.n);
   zg_buf_put(out, "\n", 1);
   rrsig_begin(w, ZG_T_NSEC, labels, s->nsec_ttl, s->zsk);
@@ -276,7 +293,9 @@ static int do_nsec3(worker_t *w, uint32_t h, zg_buf_t *out) {
   if (w->rd.oom)
     return -1;
   zg_buf_put(out, w->owner.p, w->owner.n);
-  zg_buf_printf(out, "\t%u\tIN\tNSEC3\t", s->nsec_ttl);
+  zg_buf_put(out, "\t", 1);
+  zg_buf_u32(out, s->nsec_ttl);
+  zg_buf_put(out, "\tIN\tNSEC3\t", 10);
   zg_txt_rdata(out, ZG_T_NSEC3, (const uint8_t *)w->rd.p, w->rd.n);
   zg_buf_put(out, "\n", 1);
   rrsig_begin(w, ZG_T_NSEC3, s->apexlabels + 1, s->nsec_ttl, s->zsk);

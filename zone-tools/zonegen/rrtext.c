@@ -63,16 +63,38 @@ void zg_buf_printf(zg_buf_t *b, const char *fmt, ...) {
   b->n += (size_t)n;
 }
 
-/* One label octet in a name (RFC 1035 §5.1: special characters quoted). */
+void zg_buf_u32(zg_buf_t *b, uint32_t v) {
+  /* printf's generality costs more than the rest of a line. */
+  char d[10];
+  int n = 0;
+  do {
+    d[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  if (zg_buf_reserve(b, (size_t)n) != 0)
+    return;
+  while (n)
+    b->p[b->n++] = d[--n];
+}
+
+/* One label octet in a name (RFC 1035 §5.1: special characters quoted),
+ * into space the caller reserved (4 octets). */
 static void name_octet(zg_buf_t *b, uint8_t c) {
   if (c < 0x21 || c > 0x7e) {
-    zg_buf_printf(b, "\\%03u", c);
-  } else if (strchr(".\\\"()@;$", c)) {
-    char e[2] = {'\\', (char)c};
-    zg_buf_put(b, e, 2);
-  } else {
-    zg_buf_put(b, &c, 1);
+    b->p[b->n++] = '\\';
+    b->p[b->n++] = (char)('0' + c / 100);
+    b->p[b->n++] = (char)('0' + c / 10 % 10);
+    b->p[b->n++] = (char)('0' + c % 10);
+    return;
   }
+  switch (c) {
+  case '.': case '\\': case '"': case '(': case ')': case '@': case ';': case '$':
+    b->p[b->n++] = '\\';
+    break;
+  default:
+    break;
+  }
+  b->p[b->n++] = (char)c;
 }
 
 void zg_txt_name(zg_buf_t *b, const uint8_t *w, size_t len, size_t *used) {
@@ -88,9 +110,11 @@ void zg_txt_name(zg_buf_t *b, const uint8_t *w, size_t len, size_t *used) {
       *used = len;
       return;
     }
+    if (zg_buf_reserve(b, 4 * l + 1) != 0)
+      return;
     for (size_t j = 0; j < l; j++)
       name_octet(b, w[i + 1 + j]);
-    zg_buf_put(b, ".", 1);
+    b->p[b->n++] = '.';
     i += 1 + l;
   }
   *used = i + 1;
@@ -170,19 +194,24 @@ static int cstring(zg_buf_t *b, const uint8_t *rd, size_t len, size_t *i) {
   size_t l;
   if (*i >= len || *i + 1 + (l = rd[*i]) > len)
     return -1;
-  zg_buf_put(b, "\"", 1);
+  if (zg_buf_reserve(b, 4 * l + 2) != 0)
+    return 0; /* the caller sees b->oom */
+  b->p[b->n++] = '"';
   for (size_t j = 0; j < l; j++) {
     uint8_t c = rd[*i + 1 + j];
     if (c == '"' || c == '\\') {
-      char e[2] = {'\\', (char)c};
-      zg_buf_put(b, e, 2);
+      b->p[b->n++] = '\\';
+      b->p[b->n++] = (char)c;
     } else if (c < 0x20 || c > 0x7e) {
-      zg_buf_printf(b, "\\%03u", c);
+      b->p[b->n++] = '\\';
+      b->p[b->n++] = (char)('0' + c / 100);
+      b->p[b->n++] = (char)('0' + c / 10 % 10);
+      b->p[b->n++] = (char)('0' + c % 10);
     } else {
-      zg_buf_put(b, &c, 1);
+      b->p[b->n++] = (char)c;
     }
   }
-  zg_buf_put(b, "\"", 1);
+  b->p[b->n++] = '"';
   *i += 1 + l;
   return 0;
 }
@@ -227,7 +256,7 @@ static uint32_t u32(const uint8_t *p) {
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void stamp(zg_buf_t *b, uint32_t t) {
+void zg_txt_stamp(zg_buf_t *b, uint32_t t) {
   /* RFC 4034 §3.2: YYYYMMDDHHmmSS in UTC. */
   struct tm tm;
   time_t tt = (time_t)t;
@@ -298,9 +327,9 @@ static int rdata(zg_buf_t *b, uint16_t type, const uint8_t *rd, size_t len) {
       return -1;
     zg_txt_type(b, u16(rd));
     zg_buf_printf(b, " %u %u %u ", rd[2], rd[3], u32(rd + 4));
-    stamp(b, u32(rd + 8));
+    zg_txt_stamp(b, u32(rd + 8));
     zg_buf_put(b, " ", 1);
-    stamp(b, u32(rd + 12));
+    zg_txt_stamp(b, u32(rd + 12));
     zg_buf_printf(b, " %u ", u16(rd + 16));
     zg_txt_name(b, rd + 18, len - 18, &used);
     zg_buf_put(b, " ", 1);

@@ -50,6 +50,7 @@ typedef struct {
 int zg_buf_reserve(zg_buf_t *b, size_t more);
 void zg_buf_put(zg_buf_t *b, const void *p, size_t n);
 void zg_buf_puts(zg_buf_t *b, const char *s);
+void zg_buf_u32(zg_buf_t *b, uint32_t v);
 void zg_buf_printf(zg_buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -61,6 +62,8 @@ void zg_txt_type(zg_buf_t *b, uint16_t type);
 /* RDATA of type (canonical wire) as presentation. */
 void zg_txt_rdata(zg_buf_t *b, uint16_t type, const uint8_t *rd, size_t len);
 void zg_txt_base64(zg_buf_t *b, const uint8_t *p, size_t n);
+/* A signature time as YYYYMMDDHHmmSS (RFC 4034 §3.2). */
+void zg_txt_stamp(zg_buf_t *b, uint32_t t);
 /* Owner key (labels right to left, each + 0x00) → wire form; length or 0. */
 size_t zg_key_to_wire(const uint8_t *key, size_t klen, uint8_t *out);
 

@@ -38,9 +38,12 @@ typedef struct {
   uint8_t apexkey[256];   /* its sort key */
   size_t apexklen;
   int apexlabels;
+  zg_buf_t rrsig_tail;    /* " <expiration> <inception> " of every RRSIG line */
+  zg_buf_t apextxt;       /* " <apex>. " */
   zg_name_t *names;
   size_t nnames, capnames;
   int has_cuts;
+  unsigned threads;
   zg_hashed_t *hashed;
   size_t nhashed;
   uint32_t *seq;          /* output order (canonical) */

@@ -91,8 +91,7 @@ int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
   r->key[oklen + 1] = (uint8_t)type;
   if (rdlen)
     memcpy(r->key + oklen + 2, rdata, rdlen);
-  r->line = (char *)r->key + r->keylen;
-  memcpy(r->line, line, ll + 1);
+  memcpy(r->key + r->keylen, line, ll + 1);
   t->n++;
   return 0;
 }
@@ -113,6 +112,14 @@ static int cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
 
 static int rr_cmp(const void *pa, const void *pb) {
   const zg_rr_t *a = pa, *b = pb;
+  /* The prefixes are the owner keys' octets after the common part,
+   * zero-padded: where they differ, the owners differ there the same way
+   * (a padding 0 is where an owner ends, and sorts first as a parent does;
+   * labels have no 0x00). */
+  if (a->pfx[0] != b->pfx[0])
+    return a->pfx[0] < b->pfx[0] ? -1 : 1;
+  if (a->pfx[1] != b->pfx[1])
+    return a->pfx[1] < b->pfx[1] ? -1 : 1;
   /* Owner first (shorter = parent first), then type and RDATA (§6.3). */
   int c = cmp_bytes(a->key, a->ownerlen, b->key, b->ownerlen);
   if (c)
@@ -121,10 +128,30 @@ static int rr_cmp(const void *pa, const void *pb) {
                    b->key + b->ownerlen, b->keylen - b->ownerlen);
 }
 
-void zg_sort(zg_table_t *t) {
+static uint64_t be64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++)
+    v = v << 8 | p[i];
+  return v;
+}
+
+void zg_sort(zg_table_t *t, size_t skip, unsigned threads) {
   size_t o = 0;
-  if (t->n > 1)
-    qsort(t->v, t->n, sizeof *t->v, rr_cmp);
+again:
+  for (size_t i = 0; i < t->n; i++) {
+    zg_rr_t *r = &t->v[i];
+    /* The prefixes are comparable only after octets all keys share. */
+    if (skip && (r->ownerlen < skip || memcmp(r->key, t->v[0].key, skip) != 0)) {
+      skip = 0;
+      goto again;
+    }
+    uint8_t p[16] = {0};
+    if (r->ownerlen > skip)
+      memcpy(p, r->key + skip, r->ownerlen - skip < 16 ? r->ownerlen - skip : 16);
+    r->pfx[0] = be64(p);
+    r->pfx[1] = be64(p + 8);
+  }
+  zg_psort(t->v, t->n, sizeof *t->v, rr_cmp, threads);
   for (size_t i = 0; i < t->n; i++) {
     if (o && rr_cmp(&t->v[o - 1], &t->v[i]) == 0) {
       free(t->v[i].key);

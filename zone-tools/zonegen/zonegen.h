@@ -34,16 +34,23 @@ typedef struct {
 
 /* One RR to write. key: canonical sort key (owner labels right to left,
  * each followed by 0x00, then the type and the RDATA in canonical wire
- * form); line: its presentation line without newline, or "" when it is
- * made from the key at write time (rrtext.c: the signer's rows). */
+ * form), followed in the same allocation by its presentation line (NUL
+ * terminated; "" when it is made from the key at write time: the signer's
+ * rows, rrtext.c). pfx: 16 octets of the owner key after the zone's,
+ * zero-padded, compared before the key itself: sorting a large table
+ * then rarely follows the key pointers. */
 typedef struct {
-  uint8_t *key;     /* owner part, then type (2) and RDATA */
+  uint8_t *key;     /* owner part, then type (2) and RDATA; then the line */
+  uint64_t pfx[2];  /* set by zg_sort */
   uint32_t keylen;
   uint32_t ttl;
   uint16_t ownerlen;
   uint8_t soa;      /* written first (RFC 1035 §5.2 puts the SOA first) */
-  char *line;
 } zg_rr_t;
+
+static inline const char *zg_rr_line(const zg_rr_t *r) {
+  return (const char *)r->key + r->keylen;
+}
 
 typedef struct {
   zg_rr_t *v;
@@ -61,8 +68,12 @@ int zg_owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen);
 /* Presentation name without escapes ("a.b.") to wire form; 0 or -1. */
 int zg_name_wire(const char *name, uint8_t *out, size_t *len);
 void zg_table_free(zg_table_t *t);
-/* Sort canonically (RFC 4034 §6.1, §6.3) and drop exact duplicates. */
-void zg_sort(zg_table_t *t);
+/* Sort canonically (RFC 4034 §6.1, §6.3) and drop exact duplicates.
+ * skip: octets every owner key starts with (the zone's key length). */
+void zg_sort(zg_table_t *t, size_t skip, unsigned threads);
+/* psort.c: qsort on up to threads threads (one without the memory). */
+void zg_psort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *),
+              unsigned threads);
 
 /* rows.c: the CSV rows → MIMI TXT (and NAPTR) RRs. Returns the number of
  * bad rows (reported on stderr as FILE:LINE: message), -2 when the input
