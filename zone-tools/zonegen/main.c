@@ -285,6 +285,10 @@ int main(int argc, char **argv) {
     fputs("mimi-zonegen: --update works with --format lmdb only\n", stderr);
     return EX_USAGE;
   }
+  if (o.threads == 0) { /* all CPUs: sorting, hashing, signing */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o.threads = cpus > 0 ? (unsigned)(cpus < 256 ? cpus : 256) : 1;
+  }
   if (sign_opt && !o.sign) {
     fputs("mimi-zonegen: --ksk, --zsk, --keys, --nsec3, --inception, --expiration, "
           "--validity and --threads go with --sign\n", stderr);
@@ -350,12 +354,11 @@ int main(int argc, char **argv) {
     goto done;
   }
   if (!o.sign) {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     uint8_t w[256], k[256];
     size_t wl, kl = 0;
     if (zg_name_wire(o.origin, w, &wl) != 0 || zg_owner_key(w, wl, k, &kl) != 0)
       kl = 0;
-    zg_sort(&t, kl, cpus > 0 ? (unsigned)(cpus < 64 ? cpus : 64) : 1);
+    zg_sort(&t, kl, o.threads);
   }
   if (o.lmdb) {
     int w = zg_write_lmdb(&o, &t, o.update);

@@ -29,7 +29,7 @@ typedef struct {
   const char *ksk, *zsk, *keydir;
   int64_t inception, expiration; /* -1: from --validity */
   uint32_t validity;      /* seconds */
-  unsigned threads;       /* 0: online CPUs */
+  unsigned threads;       /* --threads, or the online CPUs */
 } zg_opts_t;
 
 /* One RR to write. key: canonical sort key (owner labels right to left,
