@@ -6,7 +6,8 @@
 #   make demo       the README's demo (knotd + signed zones + mimi-lookup)
 #   make demo-shell the demo server, kept up for your own queries
 #   make fuzz       libFuzzer targets (clang) in $(B)/fuzz/
-#   make bench      resolver benchmark vs raw libunbound / c-ares (not a test)
+#   make bench      benchmarks (not tests): resolver vs raw libunbound / c-ares,
+#                   mod-mimi vs a static zone, zone signing vs kzonesign
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages the project needs (idempotent)
 #
@@ -93,7 +94,7 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli tools plugin bench bench-resolver bench-module test check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen test check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -248,8 +249,9 @@ $(B)/bench/%: bench/%.c bench/common.h $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CFLAGS) -o $@ $< $(STLIB) $(DEP_LIBS)
 
-# make bench runs them all: the resolver (issue 3), mod-mimi (issue 5).
-bench: bench-resolver bench-module
+# make bench runs them all: the resolver (issue 3), mod-mimi (issue 5),
+# zone signing (issue 4).
+bench: bench-resolver bench-module bench-zonegen
 
 bench-resolver: $(BENCH_BINS)
 	@bash scripts/deps.sh
@@ -300,6 +302,11 @@ demo:
 bench-module: all
 	@bash scripts/deps.sh
 	@bash bench/mod_mimi.sh $(B)
+
+# BENCH_USERS=100000 for a quick run (default 1,000,000).
+bench-zonegen: all
+	@bash scripts/deps.sh
+	@bash bench/zonegen.sh $(B)
 
 demo-shell:
 	@bash scripts/deps.sh

@@ -16,7 +16,7 @@ PKGS=(
   liblmdb-dev lmdb-utils             # mimi-zonegen --format lmdb, mod-mimi; mdb_dump (tests)
   libknot-dev                        # mod-mimi: <knot/module.h>, libknot
   valgrind                           # mod-mimi under valgrind (tests)
-  dnsperf bc                         # benchmarks (make bench)
+  dnsperf bc time                    # benchmarks (make bench; /usr/bin/time)
   mandoc                             # man pages: lint (tests)
 )
 

@@ -11,6 +11,7 @@
  * and skipped with a message naming the deviation, so that publishers learn
  * about it (mimi-zonecheck reports the same message).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -331,17 +332,30 @@ MIMI_EXPORT mimi_status_t mimi_txt_format(const mimi_record_t *rec,
                          rec->service))
     return MIMI_EINVAL;
   mimi__buf_init(&b);
+  /* Plain appends, no printf: mimi-zonegen formats one record per user. */
   mimi__buf_adds(&b, VERSION_TAG);
-  if (rec->provider)
-    mimi__buf_addf(&b, "; e=%s", rec->provider);
-  if (rec->account_encoded)
-    mimi__buf_addf(&b, "; a=%s", rec->account_encoded);
-  if (rec->preference)
-    mimi__buf_addf(&b, "; p=%u", (unsigned)rec->preference);
-  if (rec->tags)
-    mimi__buf_addf(&b, "; t=%s", rec->tags);
-  if (rec->service)
-    mimi__buf_addf(&b, "; s=%s", rec->service);
+  if (rec->provider) {
+    mimi__buf_adds(&b, "; e=");
+    mimi__buf_adds(&b, rec->provider);
+  }
+  if (rec->account_encoded) {
+    mimi__buf_adds(&b, "; a=");
+    mimi__buf_adds(&b, rec->account_encoded);
+  }
+  if (rec->preference) {
+    char num[16]; /* any unsigned fits */
+    int n = snprintf(num, sizeof num, "%u", (unsigned)rec->preference);
+    mimi__buf_adds(&b, "; p=");
+    mimi__buf_add(&b, num, (size_t)n);
+  }
+  if (rec->tags) {
+    mimi__buf_adds(&b, "; t=");
+    mimi__buf_adds(&b, rec->tags);
+  }
+  if (rec->service) {
+    mimi__buf_adds(&b, "; s=");
+    mimi__buf_adds(&b, rec->service);
+  }
   if (b.oom) {
     mimi__buf_free(&b);
     return MIMI_ENOMEM;

@@ -20,7 +20,7 @@ for tool in "${MIMI_BIN:-$B/bin}"/mimi-*; do
     fail "$name has a man page" "missing $page"
     continue
   fi
-  opts=$("$tool" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+  opts=$("$tool" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
   undocumented=""
   for o in $opts; do
     grep -qE "^\.It .*Fl -${o#--}( |$)" "$page" || undocumented="$undocumented $o"

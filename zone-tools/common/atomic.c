@@ -20,6 +20,10 @@ static char *dir_of(const char *path) {
 }
 
 int atomic_open(atomic_file_t *a, const char *path) {
+  return atomic_open_mode(a, path, 0644);
+}
+
+int atomic_open_mode(atomic_file_t *a, const char *path, mode_t mode) {
   char *dir = dir_of(path);
   size_t n;
   int fd;
@@ -43,7 +47,15 @@ int atomic_open(atomic_file_t *a, const char *path) {
     atomic_abort(a);
     return -1;
   }
-  (void)fchmod(fd, 0644);
+  /* mkstemp made it 0600: a secret is never readable by others, even
+   * before the rename. */
+  if (mode != 0600 && fchmod(fd, mode) != 0) {
+    int e = errno;
+    close(fd);
+    atomic_abort(a);
+    errno = e;
+    return -1;
+  }
   if (!(a->f = fdopen(fd, "w"))) {
     int e = errno;
     close(fd);

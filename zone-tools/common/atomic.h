@@ -7,6 +7,7 @@
 #define MIMI_ZT_ATOMIC_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 typedef struct {
   char *path; /* target */
@@ -17,6 +18,8 @@ typedef struct {
 /* Open a temporary file next to path (mode 0644). Returns 0, or -1 with
  * errno set. */
 int atomic_open(atomic_file_t *a, const char *path);
+/* The same with another mode (0600 for private keys). */
+int atomic_open_mode(atomic_file_t *a, const char *path, mode_t mode);
 /* Flush, fsync, rename over the target, fsync the directory. 0 or -1. */
 int atomic_commit(atomic_file_t *a);
 /* Remove the temporary file (safe after commit, and more than once). */

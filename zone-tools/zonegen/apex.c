@@ -30,7 +30,7 @@ static int add_ldns(zg_table_t *t, ldns_rr *rr) {
     line[--ll] = '\0';
   const ldns_rdf *o = ldns_rr_owner(rr);
   rc = zg_add(t, ldns_rdf_data(o), ldns_rdf_size(o), (uint16_t)ldns_rr_get_type(rr),
-              ldns_buffer_begin(b), ldns_buffer_position(b), line);
+              ldns_rr_ttl(rr), ldns_buffer_begin(b), ldns_buffer_position(b), line);
 done:
   free(line);
   if (b)

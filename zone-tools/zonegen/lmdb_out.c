@@ -26,9 +26,10 @@ static int fail(const char *what, int rc) {
   return -1;
 }
 
-/* The value of one owner: its RRs as type(2) rdlen(2) rdata, in order. */
+/* The value of one owner: its RRs as type(2) rdlen(2) rdata, in order, in
+ * *val (of *cap octets; grown as needed, reused across owners). */
 static int owner_value(const zg_table_t *t, size_t i, size_t *next, uint8_t **val,
-                       size_t *len, size_t *nrr) {
+                       size_t *cap, size_t *len, size_t *nrr) {
   const zg_rr_t *a = &t->v[i];
   size_t j = i, total = 0, o = 0;
   while (j < t->n && t->v[j].ownerlen == a->ownerlen &&
@@ -36,8 +37,13 @@ static int owner_value(const zg_table_t *t, size_t i, size_t *next, uint8_t **va
     total += 4 + (t->v[j].keylen - a->ownerlen - 2);
     j++;
   }
-  if (!(*val = malloc(total ? total : 1)))
-    return -1;
+  if (total > *cap) {
+    uint8_t *nv = realloc(*val, total);
+    if (!nv)
+      return -1;
+    *val = nv;
+    *cap = total;
+  }
   for (size_t k = i; k < j; k++) {
     const zg_rr_t *r = &t->v[k];
     size_t rdlen = r->keylen - r->ownerlen - 2;
@@ -87,8 +93,8 @@ static int remove_env_dir(const char *dir) {
 }
 
 /* Fill an open environment: the records and the metadata. */
-static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int update,
-                uint32_t serial_fixed) {
+static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int update,
+                uint32_t serial_fixed, uint8_t **vp, size_t *vcapp) {
   MDB_txn *txn = NULL;
   MDB_dbi rr, meta;
   char buf[64], old_origin[300];
@@ -126,21 +132,19 @@ static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int updat
     }
   }
   for (size_t i = 0, next; i < t->n; i = next) {
-    uint8_t *v = NULL;
     size_t vlen, nrr;
     if (i + 16 < t->n)
       __builtin_prefetch(t->v[i + 16].key); /* keys sit in input order */
-    if (owner_value(t, i, &next, &v, &vlen, &nrr) != 0) {
+    if (owner_value(t, i, &next, vp, vcapp, &vlen, &nrr) != 0) {
       mdb_txn_abort(txn);
       fprintf(stderr, "mimi-zonegen: out of memory\n");
       return -1;
     }
-    MDB_val key = {t->v[i].ownerlen, t->v[i].key}, val = {vlen, v}, oldv;
+    MDB_val key = {t->v[i].ownerlen, t->v[i].key}, val = {vlen, *vp}, oldv;
     if (update && mdb_get(txn, rr, &key, &oldv) == 0)
       records -= (long long)value_rrs(&oldv);
     /* A new database gets the keys in order: append, no page splits. */
     rc = mdb_put(txn, rr, &key, &val, update ? 0 : MDB_APPEND);
-    free(v);
     if (rc) {
       mdb_txn_abort(txn);
       return fail(rc == MDB_MAP_FULL ? "the database is full (map size)" : "write", rc);
@@ -164,6 +168,16 @@ static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int updat
     return fail("commit", rc);
   fprintf(stderr, "mimi-zonegen: %s: %lld records, serial %s\n", o->output, records, buf);
   return 0;
+}
+
+/* fill_buf with a value buffer reused across owners. */
+static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int update,
+                uint32_t serial_fixed) {
+  uint8_t *v = NULL;
+  size_t vcap = 0;
+  int rc = fill_buf(env, o, t, update, serial_fixed, &v, &vcap);
+  free(v);
+  return rc;
 }
 
 static MDB_env *env_open(const char *dir, size_t mapsize, int create) {

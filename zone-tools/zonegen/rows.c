@@ -41,12 +41,13 @@ static int add_rr(row_ctx_t *r, const char *owner, uint16_t type,
     snprintf(r->err, sizeof r->err, "owner name %s is not a valid DNS name", owner);
     return -1;
   }
-  /* The database stores wire data only: no presentation line needed. */
+  /* The database stores wire data only, and the signer writes its lines
+   * from the wire (rrtext.c): no presentation line needed. */
   line[0] = '\0';
-  if (!r->o->lmdb)
+  if (!r->o->lmdb && !r->o->sign)
     snprintf(line, sizeof line, "%s\t%u\tIN\t%s\t%s", owner, (unsigned)r->o->ttl,
              mimi_rrtype_name(type), rdtext);
-  if (zg_add(r->t, w, wl, type, rd, rdlen, line) != 0) {
+  if (zg_add(r->t, w, wl, type, r->o->ttl, rd, rdlen, line) != 0) {
     snprintf(r->err, sizeof r->err, "out of memory");
     return -1;
   }
@@ -65,7 +66,7 @@ static int add_txt(row_ctx_t *r, const char *owner, const char *text) {
   rd[0] = (uint8_t)len;
   memcpy(rd + 1, text, len);
   q[0] = '\0';
-  if (!r->o->lmdb)
+  if (!r->o->lmdb && !r->o->sign)
     zg_quote(q, sizeof q, text);
   return add_rr(r, owner, MIMI_RR_TXT, rd, len + 1, q);
 }

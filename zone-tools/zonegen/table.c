@@ -35,7 +35,7 @@ static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 /* Owner sort key (RFC 4034 §6.1): labels from the right, lower-cased, each
  * followed by 0x00 (labels never contain 0x00 in MIMI zones; a name that
  * does is refused). */
-static int owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen) {
+int zg_owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen) {
   size_t offs[128], n = 0, o = 0, i = 0;
   while (i < wlen && w[i] != 0) {
     if (w[i] > 63 || n == 128 || i + 1 + w[i] >= wlen)
@@ -108,10 +108,10 @@ static void *arena_alloc(zg_table_t *t, size_t len) {
 }
 
 int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
-           const uint8_t *rdata, size_t rdlen, const char *line) {
+           uint32_t ttl, const uint8_t *rdata, size_t rdlen, const char *line) {
   uint8_t okey[256];
   size_t oklen;
-  if (owner_key(owner, ownerlen, okey, &oklen) != 0)
+  if (zg_owner_key(owner, ownerlen, okey, &oklen) != 0)
     return -1;
   if (t->n == t->cap) {
     size_t nc = t->cap ? t->cap * 2 : 1024;
@@ -124,11 +124,12 @@ int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
     t->cap = nc;
   }
   zg_rr_t *r = &t->v[t->n];
-  size_t ll = line ? strlen(line) : 0;
+  size_t ll = strlen(line);
   r->keylen = (uint32_t)(oklen + 2 + rdlen);
   r->ownerlen = (uint16_t)oklen;
+  r->ttl = ttl;
   r->soa = type == 6;
-  /* One piece: key, then the line. */
+  /* One piece of the arena: key, then the line. */
   r->key = arena_alloc(t, r->keylen + ll + 1);
   if (!r->key) {
     t->oom = 1;
@@ -139,10 +140,7 @@ int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
   r->key[oklen + 1] = (uint8_t)type;
   if (rdlen)
     memcpy(r->key + oklen + 2, rdata, rdlen);
-  r->line = (char *)r->key + r->keylen;
-  if (ll)
-    memcpy(r->line, line, ll);
-  r->line[ll] = '\0';
+  memcpy(r->key + r->keylen, line, ll + 1);
   t->n++;
   return 0;
 }
@@ -167,6 +165,14 @@ static int cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
 
 static int rr_cmp(const void *pa, const void *pb) {
   const zg_rr_t *a = pa, *b = pb;
+  /* The prefixes are the owner keys' octets after the common part,
+   * zero-padded: where they differ, the owners differ there the same way
+   * (a padding 0 is where an owner ends, and sorts first as a parent does;
+   * labels have no 0x00). */
+  if (a->pfx[0] != b->pfx[0])
+    return a->pfx[0] < b->pfx[0] ? -1 : 1;
+  if (a->pfx[1] != b->pfx[1])
+    return a->pfx[1] < b->pfx[1] ? -1 : 1;
   /* Owner first (shorter = parent first), then type and RDATA (§6.3). */
   int c = cmp_bytes(a->key, a->ownerlen, b->key, b->ownerlen);
   if (c)
@@ -175,62 +181,45 @@ static int rr_cmp(const void *pa, const void *pb) {
                    b->key + b->ownerlen, b->keylen - b->ownerlen);
 }
 
-/* The sort: a million RRs with long shared owner prefixes spent most of
- * the sort in memcmp. So: skip the prefix every owner shares, take the next
- * 8 owner octets as an integer (zero-padded: consistent with the byte order,
- * as a shorter owner sorts first anyway), LSD radix sort on it (stable, 8-bit
- * digits, passes with one bucket skipped), then order each run of equal
- * integers with the full comparison. */
+static uint64_t be64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++)
+    v = v << 8 | p[i];
+  return v;
+}
+
+/* The table in pfx[0] order, by LSD radix sort (stable, 8-bit digits,
+ * passes where every key has the same digit skipped) of an array of
+ * {pfx[0], RR} pairs; each run of equal pfx[0] then by rr_cmp; then the
+ * RRs are moved into that order. For a million hashed owners this is ~2x
+ * faster than the comparison sort: pfx[0] is 8 hex digits of the hash,
+ * nearly unique. 0, or -1 without the memory (the table is unchanged). */
 typedef struct {
   uint64_t p;
-  size_t i;
-} sort_ent_t;
+  const zg_rr_t *r;
+} ent_t;
 
-static const zg_table_t *cmp_table; /* for the run comparator (one sort at a time) */
-
-static int ent_cmp(const void *pa, const void *pb) {
-  const sort_ent_t *a = pa, *b = pb;
-  return rr_cmp(&cmp_table->v[a->i], &cmp_table->v[b->i]);
+static int ent_cmp(const void *a, const void *b) {
+  return rr_cmp(((const ent_t *)a)->r, ((const ent_t *)b)->r);
 }
 
-static size_t shared_owner_prefix(const zg_table_t *t) {
-  size_t skip = t->v[0].ownerlen;
-  for (size_t i = 1; i < t->n && skip; i++) {
-    const uint8_t *a = t->v[0].key, *b = t->v[i].key;
-    size_t m = t->v[i].ownerlen < skip ? t->v[i].ownerlen : skip, j = 0;
-    while (j < m && a[j] == b[j])
-      j++;
-    skip = j;
-  }
-  return skip;
-}
-
-int zg_sort(zg_table_t *t) {
-  sort_ent_t *e = NULL, *tmp = NULL;
-  zg_rr_t *nv = NULL;
-  size_t n = t->n, o = 0, skip;
+static int radix_sort(zg_table_t *t) {
+  size_t n = t->n;
+  ent_t *e = zg_big_alloc(n * sizeof *e), *tmp = zg_big_alloc(n * sizeof *tmp);
+  zg_rr_t *nv = zg_big_alloc(t->cap * sizeof *nv);
   int rc = -1;
-
-  if (n < 2)
-    return 0;
-  if (!(e = zg_big_alloc(n * sizeof *e)) || !(tmp = zg_big_alloc(n * sizeof *tmp)) ||
-      !(nv = zg_big_alloc(t->cap * sizeof *nv)))
+  if (!e || !tmp || !nv)
     goto done;
-  skip = shared_owner_prefix(t);
   for (size_t i = 0; i < n; i++) {
-    const zg_rr_t *r = &t->v[i];
-    uint64_t p = 0;
-    for (size_t j = 0; j < 8; j++)
-      p = p << 8 | (skip + j < r->ownerlen ? r->key[skip + j] : 0);
-    e[i].p = p;
-    e[i].i = i;
+    e[i].p = t->v[i].pfx[0];
+    e[i].r = &t->v[i];
   }
   for (unsigned shift = 0; shift < 64; shift += 8) {
     size_t count[256] = {0}, pos = 0;
     for (size_t i = 0; i < n; i++)
       count[(e[i].p >> shift) & 0xff]++;
     if (count[(e[0].p >> shift) & 0xff] == n)
-      continue; /* every key has this digit */
+      continue;
     for (size_t d = 0; d < 256; d++) {
       size_t c = count[d];
       count[d] = pos;
@@ -238,11 +227,10 @@ int zg_sort(zg_table_t *t) {
     }
     for (size_t i = 0; i < n; i++)
       tmp[count[(e[i].p >> shift) & 0xff]++] = e[i];
-    sort_ent_t *sw = e;
+    ent_t *sw = e;
     e = tmp;
     tmp = sw;
   }
-  cmp_table = t;
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && e[j].p == e[i].p)
@@ -251,28 +239,46 @@ int zg_sort(zg_table_t *t) {
       qsort(e + i, j - i, sizeof *e, ent_cmp);
     i = j;
   }
-  cmp_table = NULL;
-  for (size_t i = 0; i < n; i++) {
-    const zg_rr_t *r = &t->v[e[i].i];
-    /* Sorted order visits the keys at random: fetch ahead. */
-    if (i + 16 < n)
-      __builtin_prefetch(t->v[e[i + 16].i].key);
-    if (o && rr_cmp(&nv[o - 1], r) == 0)
-      continue; /* exact duplicate; its bytes stay in the arena */
-    nv[o++] = *r;
-  }
+  for (size_t i = 0; i < n; i++)
+    nv[i] = *e[i].r;
   free(t->v);
   t->v = nv;
-  t->n = o;
   nv = NULL;
   rc = 0;
 done:
   free(e);
   free(tmp);
   free(nv);
-  if (rc)
-    t->oom = 1;
   return rc;
+}
+
+void zg_sort(zg_table_t *t, size_t skip, unsigned threads) {
+  size_t o = 0;
+again:
+  for (size_t i = 0; i < t->n; i++) {
+    zg_rr_t *r = &t->v[i];
+    /* The prefixes are comparable only after octets all keys share. */
+    if (skip && (r->ownerlen < skip || memcmp(r->key, t->v[0].key, skip) != 0)) {
+      skip = 0;
+      goto again;
+    }
+    uint8_t p[16] = {0};
+    if (r->ownerlen > skip)
+      memcpy(p, r->key + skip, r->ownerlen - skip < 16 ? r->ownerlen - skip : 16);
+    r->pfx[0] = be64(p);
+    r->pfx[1] = be64(p + 8);
+  }
+  if (t->n > 1 && radix_sort(t) != 0)
+    zg_psort(t->v, t->n, sizeof *t->v, rr_cmp, threads); /* less memory */
+  for (size_t i = 0; i < t->n; i++) {
+    /* Sorted order visits the keys at random: fetch ahead. */
+    if (i + 16 < t->n)
+      __builtin_prefetch(t->v[i + 16].key);
+    if (o && rr_cmp(&t->v[o - 1], &t->v[i]) == 0)
+      continue; /* an exact duplicate; its octets stay in the arena */
+    t->v[o++] = t->v[i];
+  }
+  t->n = o;
 }
 
 void zg_quote(char *out, size_t outlen, const char *s) {

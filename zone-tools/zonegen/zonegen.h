@@ -24,21 +24,35 @@ typedef struct {
   int naptr, lowercase_variant, skip_bad;
   int lmdb, update;       /* --format lmdb, --update */
   const char *output;     /* NULL: standard output */
-  unsigned threads;       /* worker threads for the rows (>= 1) */
+  /* --sign (sign.c) */
+  int sign, nsec3;
+  const char *ksk, *zsk, *keydir;
+  int64_t inception, expiration; /* -1: from --validity */
+  uint32_t validity;      /* seconds */
+  unsigned threads;       /* --threads, or the online CPUs */
 } zg_opts_t;
 
 /* One RR to write. key: canonical sort key (owner labels right to left,
- * each followed by 0x00, then a 0xff separator, the type, and the RDATA in
- * canonical wire form); line: its presentation line without newline. */
+ * each followed by 0x00, then the type and the RDATA in canonical wire
+ * form), followed in the same allocation by its presentation line (NUL
+ * terminated; "" when it is made from the key at write time: the signer's
+ * rows, rrtext.c). pfx: 16 octets of the owner key after the zone's,
+ * zero-padded, compared before the key itself: sorting a large table
+ * then rarely follows the key pointers. */
 typedef struct {
-  uint8_t *key;     /* owner part, then type (2) and RDATA */
+  uint8_t *key;     /* owner part, then type (2) and RDATA; then the line */
+  uint64_t pfx[2];  /* set by zg_sort */
   uint32_t keylen;
+  uint32_t ttl;
   uint16_t ownerlen;
   uint8_t soa;      /* written first (RFC 1035 §5.2 puts the SOA first) */
-  char *line;
 } zg_rr_t;
 
-/* Keys and lines live in an arena of large chunks (one malloc per ~1 MiB
+static inline const char *zg_rr_line(const zg_rr_t *r) {
+  return (const char *)r->key + r->keylen;
+}
+
+/* Keys and lines live in an arena of large chunks (one malloc per 4 MiB
  * instead of one per RR: a million-user zone spent a quarter of its time in
  * malloc and page faults), freed together by zg_table_free. */
 typedef struct zg_chunk zg_chunk_t;
@@ -54,13 +68,18 @@ typedef struct {
  * ordering and duplicates); line: presentation. 0, or -1 on OOM or a
  * malformed owner. */
 int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
-           const uint8_t *rdata, size_t rdlen, const char *line);
+           uint32_t ttl, const uint8_t *rdata, size_t rdlen, const char *line);
+/* The owner part of a sort key (at most 255 octets); 0 or -1. */
+int zg_owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen);
 /* Presentation name without escapes ("a.b.") to wire form; 0 or -1. */
 int zg_name_wire(const char *name, uint8_t *out, size_t *len);
 void zg_table_free(zg_table_t *t);
 /* Sort canonically (RFC 4034 §6.1, §6.3) and drop exact duplicates.
- * 0, or -1 on OOM (the table is then unchanged). */
-int zg_sort(zg_table_t *t);
+ * skip: octets every owner key starts with (the zone's key length). */
+void zg_sort(zg_table_t *t, size_t skip, unsigned threads);
+/* psort.c: qsort on up to threads threads (one without the memory). */
+void zg_psort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *),
+              unsigned threads);
 
 /* The CSV columns of MIMI-DNS/1 §7, in order. */
 enum { F_ID, F_PROVIDER, F_ACCOUNT, F_PREF, F_TAGS, F_SERVICE, F_COUNT };
@@ -72,10 +91,10 @@ extern const char *const zg_csv_header[F_COUNT];
  * distinct tables. */
 int zg_row(const zg_opts_t *o, zg_table_t *t, char **fields, char *err, size_t errlen);
 
-/* pipeline.c: all CSV rows → RRs, on every core (o->threads workers).
- * Returns the number of bad rows (reported on stderr as FILE:LINE: message,
- * in line order), -2 when the input as a whole is unusable (no header), or
- * -1 on an I/O or memory error (message printed). */
+/* pipeline.c: all CSV rows → RRs, on o->threads workers. Returns the number
+ * of bad rows (reported on stderr as FILE:LINE: message, in line order), -2
+ * when the input as a whole is unusable (no header), or -1 on an I/O or
+ * memory error (message printed). */
 long zg_rows(const zg_opts_t *o, zg_table_t *t, long *rows_ok);
 
 /* malloc for large blocks, on transparent huge pages when possible. */
