@@ -31,13 +31,13 @@ echo "mimi-dns demo (MIMI-DNS/1, experimental)"
 echo "1. Publishing the sample user lists with mimi-zonegen ..."
 "$G" --origin example.com --format lmdb -o "$W/db-example.com" "$DATA/users.csv"
 "$G" --origin e164.example --enum-apex e164.example --naptr --format lmdb -o "$W/db-e164.example" "$DATA/phones.csv"
-# A zone whose signatures are broken on purpose: signed, then tampered with.
+# A zone whose signatures are broken on purpose: signed by mimi-zonegen
+# (fresh keys in $W/keys), then tampered with; its DS from the KSK.
 "$G" --origin broken.example --template "$DATA/broken.example.zone" --serial 1 \
-  -o "$W/broken.example.zone" "$DATA/broken.csv" 2>/dev/null
-(cd "$W" && K=$(ldns-keygen -a ECDSAP256SHA256 -k broken.example) &&
-  ldns-signzone -f broken.example.zone.signed broken.example.zone "$K" &&
-  sed -i 's/a=mallory"/a=mallory-evil"/' broken.example.zone.signed &&
-  ldns-key2ds -n -2 "$K.key" > broken.ds)
+  --sign --nsec3 --keys "$W/keys" -o "$W/broken.example.zone.signed" "$DATA/broken.csv" 2>/dev/null
+sed -i 's/a=mallory"/a=mallory-evil"/' "$W/broken.example.zone.signed"
+ksk=$(grep -l 'DNSKEY[[:space:]]*257' "$W"/keys/Kbroken.example.+013+*.key)
+ldns-key2ds -n -2 "$ksk" > "$W/broken.ds"
 
 cat > "$W/knot.tpl" <<EOF
 server:
@@ -108,6 +108,7 @@ The demo server is up. In another terminal, try:
   $L --server $SRV --trust-anchor $TA --enum-apex e164.example alice@example.com
 Identifiers: alice@example.com Bob@example.com dana.example.com carol@example.com
   nobody@example.com '+44 20 7946 0148' +15551234567 mallory@broken.example
+  trent@broken.example
   mimi://chat.example.net/u/alice   (data: examples/demo/)
 Press Enter here to stop the server.
 EOF
@@ -129,8 +130,10 @@ echo "6. Opted out (known, no provider disclosed), and not found:"
 run carol@example.com
 run nobody@example.com
 echo
-echo "7. A zone with a tampered record: bogus, never shown as data:"
+echo "7. A zone signed by mimi-zonegen (NSEC3), then one record tampered with:"
+echo "   the tampered one is bogus, never shown as data; the others still validate."
 run mallory@broken.example
+run --no-endpoints trent@broken.example
 echo
 echo "8. The same answers for scripts, as JSON:"
 run --json --no-endpoints Bob@example.com

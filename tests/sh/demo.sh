@@ -22,6 +22,8 @@ expect_contains "$out" "mimi://chat.example.net/u/%2B442079460148" "demo: a phon
 expect_contains "$out" "opted out" "demo: opted out"
 expect_contains "$out" "nobody@example.com (handle nobody@example.com): not found" "demo: not found"
 expect_contains "$out" "lookup failed (bogus)" "demo: bogus"
+expect_contains "$out" $'mimi://chat.example.net/u/trent\tp=0\tttl=3600\n; fully validated' \
+  "demo: the zone mimi-zonegen signed validates where untouched"
 case "$out" in *mallory-evil*) fail "demo: tampered data never shown" ;; *) ok "demo: tampered data never shown" ;; esac
 pid=$(printf '%s\n' "$out" | sed -n 's/.*(PID \([0-9]*\)).*/\1/p' | head -1)
 [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && ok "demo stopped its knotd" || fail "demo stopped its knotd" "pid '$pid'"
