@@ -90,11 +90,18 @@ KSK=$(ldns-keygen -a ECDSAP256SHA256 -k example.com)
 ZSK=$(ldns-keygen -a ECDSAP256SHA256 example.com)
 timed ldns ldns-signzone -n -t 0 -f ldns.zone unsigned.zone "$ZSK" "$KSK"
 
-# CSV -> LMDB (mod-mimi's database).
-t0=$(date +%s.%N)
-"$G" --origin example.com --format lmdb -o db users.csv 2>/dev/null
-t1=$(date +%s.%N)
-lmdb_rate=$(echo "$N / ($t1 - $t0)" | bc)
+# CSV -> LMDB (mod-mimi's database): 3 runs, the fastest counts, as for
+# (a) and (b); each builds a new database and swaps it in.
+lmdb_rate=0 lmdb_runs=
+for r in 1 2 3; do
+  t0=$(date +%s.%N)
+  "$G" --origin example.com --format lmdb -o db users.csv 2>/dev/null
+  t1=$(date +%s.%N)
+  rate=$(echo "$N / ($t1 - $t0)" | bc)
+  lmdb_runs="$lmdb_runs $rate"
+  [ "$rate" -gt "$lmdb_rate" ] && lmdb_rate=$rate
+done
+echo "  CSV -> LMDB rows/s:$lmdb_runs (load $(cut -d' ' -f1 /proc/loadavg))"
 
 # The signer's output, checked on a small zone (kzonecheck verifies every
 # signature: minutes for the large one).
