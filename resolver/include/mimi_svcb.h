@@ -22,6 +22,13 @@ enum {
   MIMI_SVCB_KEY_IPV6HINT = 6
 };
 
+/**
+ * The most AliasMode records a lookup follows from a provider's _mimi name
+ * (MIMI-DNS/1 §5): the 9th is a failure, as is a loop. Zone linters use it
+ * to flag chains resolvers will not finish.
+ */
+#define MIMI_SVCB_MAX_ALIAS_STEPS 8
+
 /** A decoded SVCB or HTTPS RR. Opaque; see the accessors. */
 typedef struct mimi_svcb mimi_svcb_t;
 

@@ -15,7 +15,7 @@
 #define MIMI_MAX_WORKERS 8
 /* MIMI-DNS/1 §4 and §5. */
 #define MIMI_MAX_NAPTR_STEPS 5
-#define MIMI_MAX_ALIAS_STEPS 8
+#define MIMI_MAX_ALIAS_STEPS MIMI_SVCB_MAX_ALIAS_STEPS
 
 /* Monotonic clock, milliseconds. */
 int64_t mimi__now_ms(void);

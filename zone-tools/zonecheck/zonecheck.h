@@ -10,8 +10,9 @@
 
 #include "json.h"
 
-/* Resolvers follow AliasMode at most this many steps (MIMI-DNS/1 §5). */
-#define ZC_MAX_ALIAS_STEPS 8
+/* Resolvers follow AliasMode at most this many steps (MIMI-DNS/1 §5):
+ * libmimi's own limit. */
+#define ZC_MAX_ALIAS_STEPS MIMI_SVCB_MAX_ALIAS_STEPS
 
 typedef enum { ZC_WARNING = 0, ZC_ERROR = 1 } zc_severity_t;
 
