@@ -252,16 +252,30 @@ done:
   return rc;
 }
 
+/* How many octets every owner key shares: the zone's own labels, and in a
+ * large zone the "_mimi" label under it too, so that the prefixes start in
+ * the hashes. (Any shared part will do: keys are compared after it.) */
+static size_t shared_prefix(const zg_table_t *t) {
+  const uint8_t *k0 = t->v[0].key;
+  size_t lcp = t->v[0].ownerlen;
+  for (size_t i = 1; i < t->n; i++) {
+    const zg_rr_t *r = &t->v[i];
+    size_t m = r->ownerlen < lcp ? r->ownerlen : lcp, j = 0;
+    while (j < m && r->key[j] == k0[j])
+      j++;
+    lcp = j;
+  }
+  return lcp;
+}
+
 void zg_sort(zg_table_t *t, size_t skip, unsigned threads) {
   size_t o = 0;
-again:
+  if (t->n == 0)
+    return;
+  (void)skip; /* the zone's key length: shared_prefix finds at least that */
+  skip = shared_prefix(t);
   for (size_t i = 0; i < t->n; i++) {
     zg_rr_t *r = &t->v[i];
-    /* The prefixes are comparable only after octets all keys share. */
-    if (skip && (r->ownerlen < skip || memcmp(r->key, t->v[0].key, skip) != 0)) {
-      skip = 0;
-      goto again;
-    }
     uint8_t p[16] = {0};
     if (r->ownerlen > skip)
       memcpy(p, r->key + skip, r->ownerlen - skip < 16 ? r->ownerlen - skip : 16);
