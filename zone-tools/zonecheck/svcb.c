@@ -23,9 +23,9 @@ static mimi_svcb_t *decode(zc_zone_t *z, const ldns_rr *rr, char *err, size_t er
   return s;
 }
 
-/* Nonzero if the RRset of r (same owner and type) has another usable
- * ServiceMode record. */
-static int has_usable_sibling(zc_zone_t *z, const zc_rr_t *r) {
+/* Nonzero if another record of r's RRset (same owner and type) is an
+ * AliasMode record (alias), or a usable ServiceMode record (!alias). */
+static int has_sibling(zc_zone_t *z, const zc_rr_t *r, int alias) {
   const ldns_rdf *owner = ldns_rr_owner(r->rr);
   uint16_t type = (uint16_t)ldns_rr_get_type(r->rr);
   size_t i;
@@ -39,27 +39,7 @@ static int has_usable_sibling(zc_zone_t *z, const zc_rr_t *r) {
     mimi_svcb_t *s;
     if (z->byname[i] == r || !(s = decode(z, z->byname[i]->rr, err, sizeof err)))
       continue;
-    yes = !mimi_svcb_is_alias(s) && mimi_svcb_usable(s);
-    mimi_svcb_free(s);
-  }
-  return yes;
-}
-
-/* Nonzero if the RRset of r has an AliasMode record. */
-static int has_alias_sibling(zc_zone_t *z, const zc_rr_t *r) {
-  const ldns_rdf *owner = ldns_rr_owner(r->rr);
-  uint16_t type = (uint16_t)ldns_rr_get_type(r->rr);
-  size_t i;
-  int yes = 0;
-  if (!zc_find_index(z, owner, type, &i))
-    return 0;
-  for (; !yes && i < z->n && ldns_rr_get_type(z->byname[i]->rr) == type &&
-         ldns_dname_compare(ldns_rr_owner(z->byname[i]->rr), owner) == 0; i++) {
-    char err[MIMI_ERRLEN];
-    mimi_svcb_t *s;
-    if (z->byname[i] == r || !(s = decode(z, z->byname[i]->rr, err, sizeof err)))
-      continue;
-    yes = mimi_svcb_is_alias(s);
+    yes = alias ? mimi_svcb_is_alias(s) : !mimi_svcb_is_alias(s) && mimi_svcb_usable(s);
     mimi_svcb_free(s);
   }
   return yes;
@@ -176,7 +156,7 @@ static void check_one(zc_zone_t *z, const zc_rr_t *r) {
     snprintf(name, sizeof name, "key%u", (unsigned)key);
     /* RFC 9460 §8: a client skips it. Only an error when it was the last
      * usable endpoint of a MIMI name. */
-    zc_rr_finding(z, r, ours && !https && !has_usable_sibling(z, r) ? ZC_ERROR : ZC_WARNING,
+    zc_rr_finding(z, r, ours && !https && !has_sibling(z, r, 0) ? ZC_ERROR : ZC_WARNING,
                   "svcb-mandatory",
                   "mandatory lists %s, which MIMI clients do not support: they skip "
                   "this record (RFC 9460 §8; MIMI-DNS/1 §5)",
@@ -184,7 +164,7 @@ static void check_one(zc_zone_t *z, const zc_rr_t *r) {
   }
   if (mimi_svcb_is_alias(s))
     follow(z, r, s);
-  else if (has_alias_sibling(z, r))
+  else if (has_sibling(z, r, 1))
     zc_rr_finding(z, r, ZC_WARNING, "svcb-mixed",
                   "ServiceMode record beside an AliasMode record: clients ignore it "
                   "and follow the alias (RFC 9460 §2.4.2)");
