@@ -7,8 +7,11 @@ B=${B:-build}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
+# Down to style level; cross-references are resolved against the system's
+# man pages, where ours (and some tools') are not installed: not a finding.
 for m in man/*.[1-8]; do
-  out=$(mandoc -Tlint -W warning "$m" 2>&1)
+  out=$(mandoc -Tlint -W style "$m" 2>&1 |
+        grep -v -e 'referenced manual not found' -e 'outdated mandoc.db' || true)
   [ -z "$out" ] && ok "mandoc -Tlint $m" || fail "mandoc -Tlint $m" "$out"
 done
 
