@@ -158,6 +158,13 @@ expect_contains "$(cat "$T/err")" "$T/nonexistent.zone: No such file or director
 run "$T"
 rc_is 5 "a directory: local error"
 expect_contains "$(cat "$T/err")" "$T: Is a directory" "a directory: named, with the reason"
+# "-": standard input, even from a pipe (copied first: the reader seeks).
+cat "$F/length.zone" | "$C" - >"$T/out" 2>"$T/err"; echo $? >"$T/rc"
+rc_is 1 "length.zone through a pipe"
+has /dev/stdin 7 error txt-too-long "261 octets"
+"$C" - < "$F/clean.zone" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"
+rc_is 0 "clean.zone on standard input"
+
 run "$F/length.zone" "$T/nonexistent.zone"
 rc_is 5 "a readable and a missing file: local error wins"
 has "$F/length.zone" 7 error txt-too-long

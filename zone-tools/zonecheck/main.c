@@ -3,20 +3,51 @@
  * with the library's codec (the same code resolvers run), and report each
  * finding as FILE:LINE: severity: message (or JSON, one object per line).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "zonecheck.h"
 
 /* Exit status, documented in mimi-zonecheck(1). */
 enum { EX_OK = 0, EX_FINDINGS = 1, EX_USAGE = 2, EX_LOCAL = 5 };
 
+/* "-": standard input, copied into a temporary file first (the reader
+ * seeks, to report each record at its first line) that then becomes file
+ * descriptor 0 and is read as /dev/stdin, the name in the findings.
+ * NULL after printing why not. */
+static const char *stdin_file(void) {
+  static int done;
+  char buf[65536];
+  size_t n;
+  FILE *t;
+  if (done)
+    return "/dev/stdin"; /* given twice: the same copy */
+  if (!(t = tmpfile()))
+    goto fail;
+  while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+    if (fwrite(buf, 1, n, t) != n)
+      goto fail;
+  if (ferror(stdin) || fflush(t) != 0 || dup2(fileno(t), STDIN_FILENO) < 0)
+    goto fail;
+  fclose(t); /* descriptor 0 keeps the file */
+  done = 1;
+  return "/dev/stdin";
+fail:
+  fprintf(stderr, "mimi-zonecheck: standard input: %s\n", strerror(errno ? errno : EIO));
+  if (t)
+    fclose(t);
+  return NULL;
+}
+
 static void usage(FILE *f) {
   fputs("Usage: mimi-zonecheck [OPTIONS] ZONEFILE...\n"
         "Check the MIMI records of zone files against MIMI-DNS/1: MIMI TXT, owner\n"
         "names under _mimi, ENUM NAPTR, provider SVCB and the providers' endpoints.\n"
+        "ZONEFILE '-' is standard input.\n"
         "\n"
         "Options:\n"
         "  -z, --origin ZONE  the zone of every file (default: the SOA's owner, else\n"
@@ -96,9 +127,11 @@ int main(int argc, char **argv) {
   }
   if (rep.json)
     json_init(&rep.j, stdout);
-  for (int i = optind; i < argc; i++)
-    if (zc_check_file(&rep, argv[i], origin) != 0)
+  for (int i = optind; i < argc; i++) {
+    const char *file = strcmp(argv[i], "-") == 0 ? stdin_file() : argv[i];
+    if (!file || zc_check_file(&rep, file, origin) != 0)
       unreadable++;
+  }
   zc_summary(&rep, (size_t)(argc - optind), unreadable);
   zc_report_free(&rep);
   ldns_rdf_deep_free(origin);
