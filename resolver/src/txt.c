@@ -321,6 +321,16 @@ MIMI_EXPORT mimi_status_t mimi_txt_parse_rdata(const uint8_t *rdata, size_t len,
   return st;
 }
 
+/* "; tag=value" when value is set (§3 key=value pairs). */
+static void add_tag(mimi_buf_t *b, const char *tag, const char *value) {
+  if (!value)
+    return;
+  mimi__buf_adds(b, "; ");
+  mimi__buf_adds(b, tag);
+  mimi__buf_adds(b, "=");
+  mimi__buf_adds(b, value);
+}
+
 MIMI_EXPORT mimi_status_t mimi_txt_format(const mimi_record_t *rec,
                                           char **text) {
   mimi_buf_t b;
@@ -333,29 +343,14 @@ MIMI_EXPORT mimi_status_t mimi_txt_format(const mimi_record_t *rec,
     return MIMI_EINVAL;
   mimi__buf_init(&b);
   /* Plain appends, no printf: mimi-zonegen formats one record per user. */
+  char num[16]; /* any unsigned fits */
+  snprintf(num, sizeof num, "%u", (unsigned)rec->preference);
   mimi__buf_adds(&b, VERSION_TAG);
-  if (rec->provider) {
-    mimi__buf_adds(&b, "; e=");
-    mimi__buf_adds(&b, rec->provider);
-  }
-  if (rec->account_encoded) {
-    mimi__buf_adds(&b, "; a=");
-    mimi__buf_adds(&b, rec->account_encoded);
-  }
-  if (rec->preference) {
-    char num[16]; /* any unsigned fits */
-    int n = snprintf(num, sizeof num, "%u", (unsigned)rec->preference);
-    mimi__buf_adds(&b, "; p=");
-    mimi__buf_add(&b, num, (size_t)n);
-  }
-  if (rec->tags) {
-    mimi__buf_adds(&b, "; t=");
-    mimi__buf_adds(&b, rec->tags);
-  }
-  if (rec->service) {
-    mimi__buf_adds(&b, "; s=");
-    mimi__buf_adds(&b, rec->service);
-  }
+  add_tag(&b, "e", rec->provider);
+  add_tag(&b, "a", rec->account_encoded);
+  add_tag(&b, "p", rec->preference ? num : NULL);
+  add_tag(&b, "t", rec->tags);
+  add_tag(&b, "s", rec->service);
   if (b.oom) {
     mimi__buf_free(&b);
     return MIMI_ENOMEM;

@@ -352,13 +352,8 @@ int main(int argc, char **argv) {
     rc = EX_INPUT;
     goto done;
   }
-  if (!o.sign) {
-    uint8_t w[256], k[256];
-    size_t wl, kl = 0;
-    if (zg_name_wire(o.origin, w, &wl) != 0 || zg_owner_key(w, wl, k, &kl) != 0)
-      kl = 0;
-    zg_sort(&t, kl, o.threads);
-  }
+  if (!o.sign)
+    zg_sort(&t, o.threads);
   if (o.lmdb) {
     int w = zg_write_lmdb(&o, &t, o.update);
     if (w != 0) {

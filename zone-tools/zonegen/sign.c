@@ -192,7 +192,7 @@ int zg_sign_zone(const zg_opts_t *o, zg_table_t *t, const zg_key_t *ksk, const z
     nthreads = n > 0 ? (unsigned)(n < 256 ? n : 256) : 1;
   }
   s.threads = nthreads;
-  zg_sort(t, s.apexklen, nthreads);
+  zg_sort(t, nthreads);
 
   s.inception = (uint32_t)o->inception;
   s.expiration = (uint32_t)o->expiration;

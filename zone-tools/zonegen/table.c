@@ -107,22 +107,26 @@ static void *arena_alloc(zg_table_t *t, size_t len) {
   return p;
 }
 
+/* Room for cap RRs in t->v. 0, or -1 with t->oom set. */
+static int reserve(zg_table_t *t, size_t cap) {
+  zg_rr_t *nv = realloc(t->v, cap * sizeof *nv);
+  if (!nv) {
+    t->oom = 1;
+    return -1;
+  }
+  t->v = nv;
+  t->cap = cap;
+  return 0;
+}
+
 int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
            uint32_t ttl, const uint8_t *rdata, size_t rdlen, const char *line) {
   uint8_t okey[256];
   size_t oklen;
   if (zg_owner_key(owner, ownerlen, okey, &oklen) != 0)
     return -1;
-  if (t->n == t->cap) {
-    size_t nc = t->cap ? t->cap * 2 : 1024;
-    zg_rr_t *nv = realloc(t->v, nc * sizeof *nv);
-    if (!nv) {
-      t->oom = 1;
-      return -1;
-    }
-    t->v = nv;
-    t->cap = nc;
-  }
+  if (t->n == t->cap && reserve(t, t->cap ? t->cap * 2 : 1024) != 0)
+    return -1;
   zg_rr_t *r = &t->v[t->n];
   size_t ll = strlen(line);
   r->keylen = (uint32_t)(oklen + 2 + rdlen);
@@ -268,11 +272,10 @@ static size_t shared_prefix(const zg_table_t *t) {
   return lcp;
 }
 
-void zg_sort(zg_table_t *t, size_t skip, unsigned threads) {
-  size_t o = 0;
+void zg_sort(zg_table_t *t, unsigned threads) {
+  size_t o = 0, skip;
   if (t->n == 0)
     return;
-  (void)skip; /* the zone's key length: shared_prefix finds at least that */
   skip = shared_prefix(t);
   for (size_t i = 0; i < t->n; i++) {
     zg_rr_t *r = &t->v[i];
@@ -317,16 +320,8 @@ void zg_quote(char *out, size_t outlen, const char *s) {
 
 int zg_table_absorb(zg_table_t *dst, zg_table_t *src) {
   if (src->n) {
-    if (dst->cap - dst->n < src->n) {
-      size_t nc = dst->n + src->n;
-      zg_rr_t *nv = realloc(dst->v, nc * sizeof *nv);
-      if (!nv) {
-        dst->oom = 1;
-        return -1;
-      }
-      dst->v = nv;
-      dst->cap = nc;
-    }
+    if (dst->cap - dst->n < src->n && reserve(dst, dst->n + src->n) != 0)
+      return -1;
     memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
     dst->n += src->n;
   }

@@ -74,9 +74,9 @@ int zg_owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen);
 /* Presentation name without escapes ("a.b.") to wire form; 0 or -1. */
 int zg_name_wire(const char *name, uint8_t *out, size_t *len);
 void zg_table_free(zg_table_t *t);
-/* Sort canonically (RFC 4034 §6.1, §6.3) and drop exact duplicates.
- * skip: octets every owner key starts with (the zone's key length). */
-void zg_sort(zg_table_t *t, size_t skip, unsigned threads);
+/* Sort canonically (RFC 4034 §6.1, §6.3) and drop exact duplicates;
+ * threads for the comparison sort used when memory is short. */
+void zg_sort(zg_table_t *t, unsigned threads);
 /* psort.c: qsort on up to threads threads (one without the memory). */
 void zg_psort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *),
               unsigned threads);
