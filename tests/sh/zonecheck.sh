@@ -177,20 +177,7 @@ grep -q '"severity":"warning"' "$T/out" && fail "--json --quiet: no warnings" "$
 
 # ---- mimi-zonegen's zones pass clean ---------------------------------------------------
 HDR="identifier,provider,account,preference,tags,service"
-cat > "$T/users.csv" <<EOF2
-$HDR
-alice@example.com,chat.example.net,alice,10,personal,examplechat
-alice@example.com,talk.example.net,alice.w,20,,
-Bob@example.com,chat.example.net,bob,,"personal,business",ExampleChat
-dom.example.com,chat.example.net,dom.example.com,,,
-carol@example.com,,,,,
-jörg@example.com,chat.example.net,jörg müller,5,,
-EOF2
-cat > "$T/phones.csv" <<EOF2
-$HDR
-+15551234567,wa.example.net,+15551234567,20,business,
-+442079460148,chat.example.net,+442079460148,,,
-EOF2
+cp tests/fixtures/zonegen/users.csv tests/fixtures/zonegen/phones.csv "$T/"
 cat > "$T/net.csv" <<EOF2
 $HDR
 erin@example.net,chat.example.net,erin,,,

@@ -79,21 +79,8 @@ cmp -s "$T/many.zone" "$T/many2.zone" && ok "many rows: identical zone on a seco
   || fail "many rows: identical zone on a second run"
 
 # ---- the zones the end-to-end test serves ------------------------------------------
-cat > "$T/users.csv" <<EOF
-$HDR
-# PROFILE §7, and more
-alice@example.com,chat.example.net,alice,10,personal,examplechat
-alice@example.com,talk.example.net,alice.w,20,,
-Bob@example.com,chat.example.net,bob,,"personal,business",ExampleChat
-dom.example.com,chat.example.net,dom.example.com,,,
-carol@example.com,,,,,
-jörg@example.com,chat.example.net,jörg müller,5,,
-EOF
-cat > "$T/phones.csv" <<EOF
-$HDR
-+15551234567,wa.example.net,+15551234567,20,business,
-+442079460148,chat.example.net,+442079460148,,,
-EOF
+# Sample users and numbers (PROFILE §7, and more), shared with zonecheck.sh.
+cp tests/fixtures/zonegen/users.csv tests/fixtures/zonegen/phones.csv "$T/"
 cat > "$T/static.zone" <<'EOF'
 $ORIGIN example.net.
 $TTL 3600
