@@ -2,7 +2,7 @@
  * The c-ares backend: a fast, non-validating stub. Queries (RD and the DO
  * bit, EDNS0 1232 octets, RFC 6891 / RFC 3225) are built here and sent
  * with ares_send(), which gives each a random ID and retries over TCP on
- * TC; answers are parsed with ldns. Nothing is validated, so every answer
+ * TC; answers are walked by packet.c. Nothing is validated, so every answer
  * is "unchecked"; the policy "require" is refused at start.
  *
  * c-ares 1.18 has one server list per channel: each stub zone gets its own
@@ -38,11 +38,12 @@ struct caq {
   int cancelled;
   mimi__answer_fn fn;
   void *arg;
-  char *qname;
   uint16_t qtype;
   const char *server;
   int deferred;        /* failed inside ares_send(); delivered by process */
   int deferred_status;
+  size_t qlen;
+  uint8_t qname[MIMI_MAX_NAME_WIRE]; /* wire form, as asked */
 };
 
 static void unlink_q(caq_t *q) {
@@ -158,7 +159,6 @@ static void cab_stop(void *be) {
   while (b->pending) {
     caq_t *q = b->pending;
     unlink_q(q);
-    free(q->qname);
     free(q);
   }
   free(b);
@@ -198,7 +198,8 @@ static int status_fail(int status) {
 static void deliver(caq_t *q, const uint8_t *abuf, int alen) {
   mimi__packet_t p;
   mimi__answer_t a;
-  mimi_status_t st = mimi__packet_parse(abuf, (size_t)alen, q->qname, q->qtype, &p);
+  mimi_status_t st =
+      mimi__packet_parse(abuf, (size_t)alen, q->qname, q->qlen, q->qtype, &p);
   memset(&a, 0, sizeof a);
   a.server = q->server;
   if (st != MIMI_OK) {
@@ -243,65 +244,7 @@ static void ares_done(void *arg, int status, int timeouts, unsigned char *abuf,
       q->fn(q->arg, &a);
     }
   }
-  free(q->qname);
   free(q);
-}
-
-/* Presentation name (absolute; \DDD and \X escapes) to wire form. */
-static int name_wire(const char *name, uint8_t *out, size_t cap, size_t *len) {
-  size_t o = 0, lab = 0;
-  const char *p = name;
-  if (strcmp(name, ".") == 0) {
-    if (cap < 1)
-      return -1;
-    out[0] = 0;
-    *len = 1;
-    return 0;
-  }
-  if (cap < 2)
-    return -1;
-  out[o++] = 0; /* length of the first label, filled in below */
-  for (; *p; p++) {
-    int c = (unsigned char)*p;
-    if (c == '.') {
-      if (o - lab - 1 == 0 || o - lab - 1 > 63)
-        return -1;
-      out[lab] = (uint8_t)(o - lab - 1);
-      if (!p[1])
-        break;
-      lab = o;
-      if (o + 1 >= cap)
-        return -1;
-      out[o++] = 0;
-      continue;
-    }
-    if (c == '\\') {
-      if (p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[3] >= '0' &&
-          p[3] <= '9') {
-        c = (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-        if (c > 255)
-          return -1;
-        p += 3;
-      } else if (p[1]) {
-        c = (unsigned char)*++p;
-      } else {
-        return -1;
-      }
-    }
-    if (o + 1 >= cap)
-      return -1;
-    out[o++] = (uint8_t)c;
-  }
-  if (out[lab] == 0 && o - lab - 1 > 0) { /* no trailing dot */
-    if (o - lab - 1 > 63)
-      return -1;
-    out[lab] = (uint8_t)(o - lab - 1);
-  }
-  if (o + 1 > cap || o + 1 > 255)
-    return -1;
-  out[o++] = 0;
-  *len = o;
-  return 0;
 }
 
 /*
@@ -310,11 +253,12 @@ static int name_wire(const char *name, uint8_t *out, size_t cap, size_t *len) {
  * Written by hand: it is a fixed layout, and ldns costs more than the rest
  * of a lookup here.
  */
-static int build_query(const char *name, uint16_t qtype, uint8_t *q, size_t cap,
-                       size_t *len) {
-  size_t nl, o = 12;
-  if (cap < 12 + 255 + 4 + 11 || name_wire(name, q + 12, 256, &nl) != 0)
+static int build_query(const uint8_t *name, size_t nl, uint16_t qtype, uint8_t *q,
+                       size_t cap, size_t *len) {
+  size_t o = 12;
+  if (cap < 12 + nl + 4 + 11)
     return -1;
+  memcpy(q + 12, name, nl);
   memset(q, 0, 12);
   q[2] = 0x01; /* RD */
   q[5] = 1;    /* QDCOUNT */
@@ -334,15 +278,16 @@ static int build_query(const char *name, uint16_t qtype, uint8_t *q, size_t cap,
 static mimi_status_t cab_query(void *be, const char *name, uint16_t qtype,
                                mimi__answer_fn fn, void *arg, void **qid) {
   cab_t *b = be;
-  uint8_t wire[12 + 256 + 4 + 11];
+  uint8_t wire[12 + MIMI_MAX_NAME_WIRE + 4 + 11];
   size_t wlen = 0;
   caq_t *q;
 
-  if (build_query(name, qtype, wire, sizeof wire, &wlen) != 0)
-    return MIMI_EINVAL;
-  if (!(q = calloc(1, sizeof *q)) || !(q->qname = mimi__strdup(name))) {
-    free(q);
+  if (!(q = calloc(1, sizeof *q)))
     return MIMI_ENOMEM;
+  if (mimi__name_to_wire(name, q->qname, sizeof q->qname, &q->qlen) != 0 ||
+      build_query(q->qname, q->qlen, qtype, wire, sizeof wire, &wlen) != 0) {
+    free(q);
+    return MIMI_EINVAL;
   }
   size_t c = pick(b, name);
   q->b = b;

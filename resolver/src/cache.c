@@ -114,21 +114,27 @@ static int same_name(const char *a, const char *b) {
   return *a == *b;
 }
 
+/* The entry for (name, qtype) whose key hashes to h, or NULL. */
+static mimi__centry_t *find(const mimi__cache_t *c, uint64_t h, const char *name,
+                            uint16_t qtype) {
+  for (mimi__centry_t *e = c->buckets[h % c->nbuckets]; e; e = e->hnext)
+    if (e->hash == h && e->qtype == qtype && same_name(e->name, name))
+      return e;
+  return NULL;
+}
+
 const mimi__centry_t *mimi__cache_get(mimi__cache_t *c, const char *name,
                                       uint16_t qtype, int64_t now) {
-  uint64_t h = hash_key(name, qtype);
-  for (mimi__centry_t *e = c->buckets[h % c->nbuckets]; e; e = e->hnext) {
-    if (e->hash != h || e->qtype != qtype || !same_name(e->name, name))
-      continue;
-    if (e->expires <= now) {
-      drop(c, e);
-      return NULL;
-    }
-    lru_unlink(c, e);
-    lru_front(c, e);
-    return e;
+  mimi__centry_t *e = find(c, hash_key(name, qtype), name, qtype);
+  if (!e)
+    return NULL;
+  if (e->expires <= now) {
+    drop(c, e);
+    return NULL;
   }
-  return NULL;
+  lru_unlink(c, e);
+  lru_front(c, e);
+  return e;
 }
 
 void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype,
@@ -146,13 +152,14 @@ void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype,
   bytes = sizeof *e + nl + data + a->n * (sizeof(size_t) + sizeof(uint8_t *)) + 16;
   if (bytes > c->budget / 8)
     return; /* one answer must not push out much of the rest */
-  if ((old = (mimi__centry_t *)mimi__cache_get(c, name, qtype, now)))
+  uint64_t h = hash_key(name, qtype);
+  if ((old = find(c, h, name, qtype)))
     drop(c, old);
   while (c->used + bytes > c->budget && c->lru_tail)
     drop(c, c->lru_tail);
   if (!(e = calloc(1, bytes)))
     return; /* a cache may forget */
-  e->hash = hash_key(name, qtype);
+  e->hash = h;
   e->qtype = qtype;
   e->rcode = a->rcode;
   e->sec = a->sec;

@@ -80,6 +80,7 @@ static void release(mimi_ctx_t *c) {
   if (c->be)
     c->be_ops->stop(c->be);
   mimi__cache_free(c->cache);
+  mimi__sha_free(c->sha);
   for (size_t i = 0; i < c->nservers; i++)
     free(c->servers[i]);
   for (size_t i = 0; i < c->nstubs; i++) {

@@ -129,7 +129,6 @@ static mimi_status_t parse_handle(mimi_id_t *id, const char *s, size_t len,
                                   char *err, size_t errlen) {
   const char *at = NULL;
   mimi_status_t st;
-  char *name = NULL;
   mimi_buf_t b;
 
   for (size_t i = 0; i < len; i++)
@@ -166,16 +165,15 @@ static mimi_status_t parse_handle(mimi_id_t *id, const char *s, size_t len,
                         &id->domain, err, errlen);
   if (st != MIMI_OK)
     return st;
-  /* The owner name must fit the DNS (MIMI-DNS/1 §2). */
-  st = mimi_name_handle(id->local, id->domain, &name);
-  if (st == MIMI_ETOOLONG) /* 56 hex + "_mimi" labels: 63 octets + domain */
+  /* The owner name must fit the DNS (MIMI-DNS/1 §2); its length does not
+   * depend on the hash, so it is checked without computing one. */
+  size_t owner = MIMI__HANDLE_OWNER_EXTRA + mimi__name_wire_len(id->domain);
+  if (owner > MIMI_MAX_NAME_WIRE) {
     mimi__seterr(err, errlen, "domain has %zu octets: its owner name "
                  "<hash>._mimi.<domain>. would have %zu, more than the 255 "
-                 "octets a DNS name allows", strlen(id->domain),
-                 strlen(id->domain) + 65);
-  free(name);
-  if (st != MIMI_OK)
-    return st;
+                 "octets a DNS name allows", strlen(id->domain), owner);
+    return MIMI_ETOOLONG;
+  }
   mimi__buf_init(&b);
   mimi__buf_adds(&b, id->local);
   mimi__buf_addc(&b, '@');

@@ -34,8 +34,11 @@ void mimi__seterr(char *err, size_t errlen, const char *fmt, ...)
 char *mimi__strndup(const char *s, size_t len);
 char *mimi__strdup(const char *s);
 
-/* ASCII-only helpers (locale-independent, as DNS needs). */
-int mimi__ascii_lower(int c);
+/* ASCII-only helpers (locale-independent, as DNS needs). Inline: names are
+ * hashed and compared a character at a time on every lookup. */
+static inline int mimi__ascii_lower(int c) {
+  return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
 int mimi__strncaseeq(const char *a, const char *b, size_t n);
 /* Nonzero if s starts with prefix, ASCII case-insensitively. */
 int mimi__has_prefix_ci(const char *s, const char *prefix);
@@ -82,6 +85,18 @@ mimi_status_t mimi__host_canon(const char *in, size_t len, int min_labels,
 
 /* Wire length of an absolute presentation name without escapes ("a.b." → 5). */
 size_t mimi__name_wire_len(const char *name);
+/* Octets an owner name "<hash>._mimi.<domain>." adds to the domain's own
+ * wire length (MIMI-DNS/1 §2): the 56-octet hash label and "_mimi". */
+#define MIMI__HANDLE_OWNER_EXTRA (1 + 56 + 1 + 5)
+/* mimi_name_handle() for a domain already canonical (mimi_id_domain()):
+ * skips canonicalising it again. sha, when not NULL, is a SHA-256 state to
+ * reuse (mimi__sha_new()): a one-shot digest allocates and looks up more
+ * than hashing a local part costs. */
+struct evp_md_ctx_st;
+mimi_status_t mimi__name_handle_canon(const char *local, const char *dom,
+                                      struct evp_md_ctx_st *sha, char **name);
+struct evp_md_ctx_st *mimi__sha_new(void); /* NULL on OOM */
+void mimi__sha_free(struct evp_md_ctx_st *sha);
 
 /*
  * Check an absolute presentation name (no escapes) against the DNS limits.

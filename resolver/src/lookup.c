@@ -424,7 +424,10 @@ static mimi_status_t start(mimi_query_t *q) {
 
   switch (mimi_id_class(id)) {
   case MIMI_ID_HANDLE:
-    if ((st = mimi_name_handle(mimi_id_local(id), mimi_id_domain(id), &name)))
+    if (!q->ctx->sha)
+      q->ctx->sha = mimi__sha_new(); /* else (OOM) one-shot digests */
+    if ((st = mimi__name_handle_canon(mimi_id_local(id), mimi_id_domain(id),
+                                      q->ctx->sha, &name)))
       break;
     if (q->ctx->case_retry &&
         (st = mimi_name_handle_retry(mimi_id_local(id), mimi_id_domain(id),

@@ -40,13 +40,54 @@ static mimi_status_t canon(const char *host, int min_labels, char **out) {
   return mimi__host_canon(host, strlen(host), min_labels, "domain", out, NULL, 0);
 }
 
-MIMI_EXPORT mimi_status_t mimi_name_handle(const char *local, const char *domain,
-                                           char **name) {
+struct evp_md_ctx_st *mimi__sha_new(void) { return EVP_MD_CTX_new(); }
+void mimi__sha_free(struct evp_md_ctx_st *sha) { EVP_MD_CTX_free(sha); }
+
+static int sha256(EVP_MD_CTX *sha, const char *s, unsigned char *md,
+                  unsigned int *mdlen) {
+  if (!sha)
+    return EVP_Digest(s, strlen(s), md, mdlen, sha256_md, NULL);
+  /* Init with the same algorithm again reuses the state's allocations. */
+  return EVP_DigestInit_ex2(sha, sha256_md, NULL) &&
+         EVP_DigestUpdate(sha, s, strlen(s)) && EVP_DigestFinal_ex(sha, md, mdlen);
+}
+
+mimi_status_t mimi__name_handle_canon(const char *local, const char *dom,
+                                      struct evp_md_ctx_st *sha, char **name) {
   static const char hex[] = "0123456789abcdef";
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int mdlen = 0;
+  size_t dl = strlen(dom), o = 0;
+  char *n;
+  mimi_status_t st;
+
+  pthread_once(&sha256_once, sha256_fetch);
+  if (!sha256_md || !sha256(sha, local, md, &mdlen) || mdlen < HASH_OCTETS)
+    return MIMI_ENOMEM; /* fails only on allocation failure */
+  /* "<56 hex>._mimi.<domain>.", built in place: one allocation. */
+  if (!(n = malloc(2 * HASH_OCTETS + 7 + dl + 2)))
+    return MIMI_ENOMEM;
+  for (int i = 0; i < HASH_OCTETS; i++) {
+    n[o++] = hex[md[i] >> 4];
+    n[o++] = hex[md[i] & 15];
+  }
+  memcpy(n + o, "._mimi.", 7);
+  o += 7;
+  memcpy(n + o, dom, dl);
+  o += dl;
+  n[o++] = '.';
+  n[o] = '\0';
+  if ((st = mimi__name_check(n, NULL, 0)) != MIMI_OK) {
+    free(n);
+    return st;
+  }
+  *name = n;
+  return MIMI_OK;
+}
+
+MIMI_EXPORT mimi_status_t mimi_name_handle(const char *local, const char *domain,
+                                           char **name) {
   char *dom = NULL;
-  mimi_buf_t b;
   mimi_status_t st;
 
   if (name)
@@ -57,25 +98,9 @@ MIMI_EXPORT mimi_status_t mimi_name_handle(const char *local, const char *domain
     return MIMI_EBADID;
   if ((st = canon(domain, 1, &dom)) != MIMI_OK)
     return st;
-  pthread_once(&sha256_once, sha256_fetch);
-  if (!sha256_md ||
-      !EVP_Digest(local, strlen(local), md, &mdlen, sha256_md, NULL) ||
-      mdlen < HASH_OCTETS) {
-    free(dom);
-    return MIMI_ENOMEM; /* fails only on allocation failure */
-  }
-  char h[2 * HASH_OCTETS];
-  for (int i = 0; i < HASH_OCTETS; i++) {
-    h[2 * i] = hex[md[i] >> 4];
-    h[2 * i + 1] = hex[md[i] & 15];
-  }
-  mimi__buf_init(&b);
-  mimi__buf_add(&b, h, sizeof h);
-  mimi__buf_adds(&b, "._mimi.");
-  mimi__buf_adds(&b, dom);
-  mimi__buf_addc(&b, '.');
+  st = mimi__name_handle_canon(local, dom, NULL, name);
   free(dom);
-  return finish_name(&b, name);
+  return st;
 }
 
 MIMI_EXPORT mimi_status_t mimi_name_handle_retry(const char *local,

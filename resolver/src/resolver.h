@@ -105,6 +105,7 @@ struct mimi_ctx {
   void *be;
   int started;
   mimi__cache_t *cache;
+  struct evp_md_ctx_st *sha;  /* reused for owner-name hashes; may be NULL */
   struct mimi__sub *deferred; /* cache hits, delivered by process() */
   mimi_query_t *queries; /* lookups in progress */
   size_t nqueries;
@@ -227,23 +228,34 @@ mimi_status_t mimi__tlsa_text(const uint8_t *rd, size_t len, char **out);
 mimi_status_t mimi__addr_text(const uint8_t *rd, size_t len, char **out);
 
 /* A DNS response reduced to what the engine needs (packet.c). */
+#define MIMI__PACKET_INLINE 8
 typedef struct {
   int rcode;
   uint32_t ttl;        /* smallest TTL of the RRs kept */
   size_t n;
-  uint8_t **rdata;     /* uncompressed RDATA of each RR kept */
+  /* RDATA of each RR kept: points into the response (so lives as long as
+   * it), or into names. Up to MIMI__PACKET_INLINE RRs need no allocation. */
+  const uint8_t **rdata;
   size_t *rdlen;
+  const uint8_t *rd_inline[MIMI__PACKET_INLINE];
+  size_t len_inline[MIMI__PACKET_INLINE];
+  uint8_t *names;      /* uncompressed CNAME targets (question type CNAME) */
 } mimi__packet_t;
 
 /*
- * Parse a response (untrusted) to a query for qname/qtype: the RRs of qtype
- * at the end of the CNAME chain that starts at qname, in the answer section.
- * Returns MIMI_OK, MIMI_EBADRECORD (malformed, or not an answer to that
- * question), MIMI_ENOMEM. Release with mimi__packet_clear().
+ * Parse a response (untrusted) to a query for qname/qtype (qname in wire
+ * form, as mimi__name_to_wire() writes it): the RRs of qtype at the end of
+ * the CNAME chain that starts at qname, in the answer section. Returns
+ * MIMI_OK, MIMI_EBADRECORD (malformed, or not an answer to that question),
+ * MIMI_ENOMEM. Release with mimi__packet_clear(); the struct must not be
+ * copied (rdata may point into it).
  */
 mimi_status_t mimi__packet_parse(const uint8_t *buf, size_t len,
-                                 const char *qname, uint16_t qtype,
-                                 mimi__packet_t *out);
+                                 const uint8_t *qname, size_t qlen,
+                                 uint16_t qtype, mimi__packet_t *out);
+/* Presentation name (absolute or not; \DDD and \X escapes) to wire form in
+ * out (cap octets); 0, or -1 if it is not a valid name or does not fit. */
+int mimi__name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len);
 void mimi__packet_clear(mimi__packet_t *p);
 
 #endif /* MIMI_RESOLVER_INTERNAL_H */

@@ -28,10 +28,6 @@ char *mimi__strndup(const char *s, size_t len) {
 
 char *mimi__strdup(const char *s) { return mimi__strndup(s, strlen(s)); }
 
-int mimi__ascii_lower(int c) {
-  return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
 int mimi__strncaseeq(const char *a, const char *b, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (mimi__ascii_lower((unsigned char)a[i]) !=
