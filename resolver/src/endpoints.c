@@ -372,7 +372,7 @@ void mimi__endpoints_start(mimi_query_t *q) {
     return;
   q->in_endpoints = 1;
   for (size_t i = 0; i < r->nmaps; i++) {
-    const char *pname = mimi_record_provider(r->maps[i]);
+    const char *pname = mimi_record_provider(r->maps[i].rec);
     long idx;
     char *name = NULL;
     if (!pname)

@@ -88,6 +88,9 @@ size_t mimi__name_wire_len(const char *name);
 /* Octets an owner name "<hash>._mimi.<domain>." adds to the domain's own
  * wire length (MIMI-DNS/1 §2): the 56-octet hash label and "_mimi". */
 #define MIMI__HANDLE_OWNER_EXTRA (1 + 56 + 1 + 5)
+/* Move record i out of the set (its slot becomes empty); NULL if none. */
+mimi_record_t *mimi__mapset_take(mimi_mapset_t *set, size_t i);
+
 /* mimi_name_handle() for a domain already canonical (mimi_id_domain()):
  * skips canonicalising it again. sha, when not NULL, is a SHA-256 state to
  * reuse (mimi__sha_new()): a one-shot digest allocates and looks up more

@@ -160,11 +160,7 @@ void mimi__lookup_fail(mimi_query_t *q, mimi_failure_t f, int ede,
   free(q->res->reason);
   q->res->reason = mimi__strdup(buf);
   /* Nothing of a failed lookup is data: drop what the phase collected. */
-  for (size_t i = 0; i < q->res->nmaps; i++) {
-    mimi_record_free(q->res->maps[i]);
-    free(q->res->map_src[i]);
-  }
-  q->res->nmaps = 0;
+  mimi__result_drop_mappings(q->res);
   mimi__lookup_complete(q, MIMI_OK);
 }
 
@@ -235,14 +231,14 @@ static void send_or_fail(mimi_query_t *q, const char *name, uint16_t qtype,
 }
 
 /* Mappings found (or an opt-out): record them, go on to the endpoints. */
-static void accept_set(mimi_query_t *q, const mimi_mapset_t *set,
-                       const char *src, mimi_dnssec_t sec) {
+static void accept_set(mimi_query_t *q, mimi_mapset_t *set, const char *src,
+                       mimi_dnssec_t sec) {
+  int optout = mimi_mapset_opted_out(set); /* before the records move */
   if (mimi__result_add_mapset(q->res, set, src, sec) != MIMI_OK) {
     oom(q);
     return;
   }
-  q->res->outcome = mimi_mapset_opted_out(set) ? MIMI_OUTCOME_OPTEDOUT
-                                               : MIMI_OUTCOME_FOUND;
+  q->res->outcome = optout ? MIMI_OUTCOME_OPTEDOUT : MIMI_OUTCOME_FOUND;
   if (q->res->outcome == MIMI_OUTCOME_FOUND)
     mimi__endpoints_start(q);
 }

@@ -223,6 +223,13 @@ MIMI_EXPORT const mimi_record_t *mimi_mapset_get(const mimi_mapset_t *set,
   return set && i < set->n ? set->recs[i] : NULL;
 }
 
+mimi_record_t *mimi__mapset_take(mimi_mapset_t *set, size_t i) {
+  mimi_record_t *r = set && i < set->n ? set->recs[i] : NULL;
+  if (r)
+    set->recs[i] = NULL;
+  return r;
+}
+
 MIMI_EXPORT int mimi_mapset_opted_out(const mimi_mapset_t *set) {
   if (!set || set->n == 0)
     return 0;

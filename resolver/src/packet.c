@@ -210,6 +210,7 @@ mimi_status_t mimi__packet_parse(const uint8_t *m, size_t len, const uint8_t *q0
     goto done;
   off += 4;
   size_t first = off;
+  int cnames = 0;
   /* Every RR of every section must be whole; count the answer RRs that
    * could be kept, to size the arrays. */
   for (size_t i = 0; i < nrr; i++) {
@@ -217,12 +218,14 @@ mimi_status_t mimi__packet_parse(const uint8_t *m, size_t len, const uint8_t *q0
       goto done;
     if (i < ans && rr.type == qtype)
       count++;
+    if (i < ans && rr.type == MIMI_RR_CNAME)
+      cnames = 1;
   }
   /* Follow the chain from the question name (CNAMEs are RFC 1035 types:
    * their RDATA may be compressed, RFC 3597 §4). */
   memcpy(cur, q0, q0len);
   curlen = q0len;
-  for (size_t hop = 0; hop < MAX_CHAIN && qtype != MIMI_RR_CNAME; hop++) {
+  for (size_t hop = 0; cnames && hop < MAX_CHAIN && qtype != MIMI_RR_CNAME; hop++) {
     int moved = 0;
     off = first;
     for (size_t i = 0; i < ans && !moved; i++) {

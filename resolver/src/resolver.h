@@ -167,6 +167,12 @@ typedef struct {
   size_t neps;
 } mimi__provider_t;
 
+typedef struct {
+  mimi_record_t *rec;
+  mimi_dnssec_t sec;
+  char *src;             /* owner name it came from, or NULL */
+} mimi__mapping_t;
+
 struct mimi_result {
   char *input;
   mimi_id_t *id;
@@ -175,10 +181,8 @@ struct mimi_result {
   char *reason;
   int ede;
   mimi_dnssec_t sec;
-  mimi_record_t **maps;
-  mimi_dnssec_t *map_sec;
-  char **map_src;
-  size_t nmaps;
+  mimi__mapping_t *maps; /* one array: one allocation per lookup */
+  size_t nmaps, capmaps;
   char **warns;
   size_t nwarns;
   mimi__provider_t *provs;
@@ -188,9 +192,12 @@ struct mimi_result {
 };
 
 mimi_status_t mimi__result_new(const char *input, mimi_result_t **r);
-/* Take the set's mappings and warnings (copied), from source name src. */
-mimi_status_t mimi__result_add_mapset(mimi_result_t *r, const mimi_mapset_t *set,
+/* Take the set's mappings (moved out of the set, which keeps its warnings)
+ * and its warnings (copied), from source name src. */
+mimi_status_t mimi__result_add_mapset(mimi_result_t *r, mimi_mapset_t *set,
                                       const char *src, mimi_dnssec_t sec);
+/* Drop the mappings collected (a failed lookup has none). */
+void mimi__result_drop_mappings(mimi_result_t *r);
 mimi_status_t mimi__result_add_mapping(mimi_result_t *r, mimi_record_t *rec,
                                        const char *src, mimi_dnssec_t sec);
 mimi_status_t mimi__result_add_warning(mimi_result_t *r, const char *fmt, ...)

@@ -58,13 +58,8 @@ MIMI_EXPORT void mimi_result_free(mimi_result_t *r) {
   free(r->input);
   mimi_id_free(r->id);
   free(r->reason);
-  for (size_t i = 0; i < r->nmaps; i++) {
-    mimi_record_free(r->maps[i]);
-    free(r->map_src[i]);
-  }
+  mimi__result_drop_mappings(r);
   free(r->maps);
-  free(r->map_sec);
-  free(r->map_src);
   for (size_t i = 0; i < r->nwarns; i++)
     free(r->warns[i]);
   free(r->warns);
@@ -80,27 +75,36 @@ MIMI_EXPORT void mimi_result_free(mimi_result_t *r) {
   free(r);
 }
 
+void mimi__result_drop_mappings(mimi_result_t *r) {
+  for (size_t i = 0; i < r->nmaps; i++) {
+    mimi_record_free(r->maps[i].rec);
+    free(r->maps[i].src);
+  }
+  r->nmaps = 0;
+}
+
 mimi_status_t mimi__result_add_mapping(mimi_result_t *r, mimi_record_t *rec,
                                        const char *src, mimi_dnssec_t sec) {
-  size_t n = r->nmaps + 1;
-  mimi_record_t **m = realloc(r->maps, n * sizeof *m);
-  if (m)
-    r->maps = m;
-  mimi_dnssec_t *s = m ? realloc(r->map_sec, n * sizeof *s) : NULL;
-  if (s)
-    r->map_sec = s;
-  char **c = s ? realloc(r->map_src, n * sizeof *c) : NULL;
-  if (c)
-    r->map_src = c;
   char *d = NULL;
-  if (!c || (src && !(d = mimi__strdup(src)))) {
+  if (r->nmaps == r->capmaps) {
+    size_t cap = r->capmaps ? 2 * r->capmaps : 4;
+    mimi__mapping_t *m = cap < SIZE_MAX / sizeof *m ? realloc(r->maps, cap * sizeof *m)
+                                                    : NULL;
+    if (!m) {
+      mimi_record_free(rec);
+      return MIMI_ENOMEM;
+    }
+    r->maps = m;
+    r->capmaps = cap;
+  }
+  if (src && !(d = mimi__strdup(src))) {
     mimi_record_free(rec);
     return MIMI_ENOMEM;
   }
-  r->maps[r->nmaps] = rec;
-  r->map_sec[r->nmaps] = sec;
-  r->map_src[r->nmaps] = d;
-  r->nmaps = n;
+  r->maps[r->nmaps].rec = rec;
+  r->maps[r->nmaps].sec = sec;
+  r->maps[r->nmaps].src = d;
+  r->nmaps++;
   return MIMI_OK;
 }
 
@@ -125,15 +129,13 @@ mimi_status_t mimi__result_add_warning(mimi_result_t *r, const char *fmt, ...) {
   return add_warning_str(r, buf);
 }
 
-mimi_status_t mimi__result_add_mapset(mimi_result_t *r, const mimi_mapset_t *set,
+mimi_status_t mimi__result_add_mapset(mimi_result_t *r, mimi_mapset_t *set,
                                       const char *src, mimi_dnssec_t sec) {
   mimi_status_t st;
-  for (size_t i = 0; i < mimi_mapset_count(set); i++) {
-    mimi_record_t *c = NULL;
-    if ((st = mimi_record_dup(mimi_mapset_get(set, i), &c)) != MIMI_OK ||
-        (st = mimi__result_add_mapping(r, c, src, sec)) != MIMI_OK)
+  for (size_t i = 0; i < mimi_mapset_count(set); i++)
+    if ((st = mimi__result_add_mapping(r, mimi__mapset_take(set, i), src, sec)) !=
+        MIMI_OK)
       return st;
-  }
   for (size_t i = 0; i < mimi_mapset_warning_count(set); i++)
     if ((st = mimi__result_add_warning(r, "%s: %s", src,
                                        mimi_mapset_warning(set, i))) != MIMI_OK)
@@ -248,15 +250,15 @@ MIMI_EXPORT size_t mimi_result_mapping_count(const mimi_result_t *r) {
 }
 MIMI_EXPORT const mimi_record_t *mimi_result_mapping(const mimi_result_t *r,
                                                      size_t i) {
-  return r && i < r->nmaps ? r->maps[i] : NULL;
+  return r && i < r->nmaps ? r->maps[i].rec : NULL;
 }
 MIMI_EXPORT mimi_dnssec_t mimi_result_mapping_dnssec(const mimi_result_t *r,
                                                      size_t i) {
-  return r && i < r->nmaps ? r->map_sec[i] : MIMI_DNSSEC_UNCHECKED;
+  return r && i < r->nmaps ? r->maps[i].sec : MIMI_DNSSEC_UNCHECKED;
 }
 MIMI_EXPORT const char *mimi_result_mapping_source(const mimi_result_t *r,
                                                    size_t i) {
-  return r && i < r->nmaps ? r->map_src[i] : NULL;
+  return r && i < r->nmaps ? r->maps[i].src : NULL;
 }
 MIMI_EXPORT size_t mimi_result_warning_count(const mimi_result_t *r) {
   return r ? r->nwarns : 0;
