@@ -254,11 +254,16 @@ fuzz-run: fuzz
 
 # --- benchmark (not a test: prints a table, never fails on a missed target) --
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
-BENCH_BINS := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+BENCH_BINS := $(BENCH_SRC:bench/%.c=$(B)/bench/%) $(B)/bench/floor_cares
 
-$(B)/bench/%: bench/%.c bench/common.h $(STLIB)
+$(B)/bench/%: bench/%.c bench/common.h bench/cares_loop.h $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CFLAGS) -o $@ $< $(STLIB) $(DEP_LIBS)
+
+# base_cares.c's reference mode (bench/run.sh): raw c-ares + the protocol.
+$(B)/bench/floor_cares: bench/base_cares.c bench/common.h bench/cares_loop.h $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(CFLAGS) -DBENCH_FLOOR -o $@ $< $(STLIB) $(DEP_LIBS)
 
 # make bench runs them all: the resolver (issue 3), mod-mimi (issue 5),
 # zone signing (issue 4).
