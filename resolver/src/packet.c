@@ -206,7 +206,8 @@ mimi_status_t mimi__packet_parse(const uint8_t *m, size_t len, const uint8_t *q0
   /* The question (§4.1.2) must be the one asked (RFC 5452 §4.1 spirit;
    * c-ares checks this too, but the parser must not rely on its caller). */
   if (read_name(m, len, &off, qn, &qnlen) != 0 || off + 4 > len ||
-      u16(m + off) != qtype || !name_eq(qn, qnlen, q0, q0len))
+      u16(m + off) != qtype || u16(m + off + 2) != CLASS_IN ||
+      !name_eq(qn, qnlen, q0, q0len))
     goto done;
   off += 4;
   size_t first = off;

@@ -222,6 +222,9 @@ static void test_wrong_question(void **state) {
   assert_int_equal(p.n, 0);
   assert_null(p.rdata);
   assert_int_equal(parse(&m, "b.example.", MIMI_RR_SVCB, &p), MIMI_EBADRECORD);
+  m.b[12 + 11 + 3] = 3; /* question class CH */
+  assert_int_equal(parse(&m, "b.example.", MIMI_RR_TXT, &p), MIMI_EBADRECORD);
+  m.b[12 + 11 + 3] = 1;
   m.b[2] &= 0x7f; /* QR off: a query */
   assert_int_equal(parse(&m, "b.example.", MIMI_RR_TXT, &p), MIMI_EBADRECORD);
   m.b[2] |= 0x80;
