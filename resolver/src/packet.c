@@ -219,8 +219,15 @@ mimi_status_t mimi__packet_parse(const uint8_t *m, size_t len, const uint8_t *q0
       goto done;
     if (i < ans && rr.type == qtype)
       count++;
-    if (i < ans && rr.type == MIMI_RR_CNAME)
+    if (i < ans && rr.type == MIMI_RR_CNAME) {
+      /* Its RDATA must be exactly one name: a CNAME that cannot be read
+       * makes the whole answer unusable, not skipped. */
+      size_t t = rr.rd;
+      if (read_name(m, rr.rd + rr.rdlen, &t, NULL, NULL) != 0 ||
+          t != rr.rd + (size_t)rr.rdlen)
+        goto done;
       cnames = 1;
+    }
   }
   /* Follow the chain from the question name (CNAMEs are RFC 1035 types:
    * their RDATA may be compressed, RFC 3597 §4). */

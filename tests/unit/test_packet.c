@@ -163,6 +163,29 @@ static void test_cname_chain(void **state) {
   mimi__packet_clear(&p);
 }
 
+/* A CNAME in the answer whose RDATA is not one name: the answer is
+ * malformed (not read as if the CNAME were absent). */
+static void test_cname_bad_rdata(void **state) {
+  (void)state;
+  msg_t m;
+  mimi__packet_t p;
+  header(&m, 0, 2, 0, 0, "a.example", MIMI_RR_TXT);
+  ptr(&m, 12);
+  rrhead(&m, MIMI_RR_CNAME, 300, 4);
+  size_t rd = m.n;
+  labels(&m, "b", 0);
+  ptr(&m, rd + 3); /* forwards, into itself */
+  txt_rr(&m, 1, "x");
+  assert_int_equal(parse(&m, "a.example.", MIMI_RR_TXT, &p), MIMI_EBADRECORD);
+  /* A name, then an octet more than the name. */
+  header(&m, 0, 1, 0, 0, "a.example", MIMI_RR_TXT);
+  ptr(&m, 12);
+  rrhead(&m, MIMI_RR_CNAME, 300, 3);
+  ptr(&m, 14);
+  u8(&m, 0);
+  assert_int_equal(parse(&m, "a.example.", MIMI_RR_TXT, &p), MIMI_EBADRECORD);
+}
+
 /* a CNAME b, b CNAME a: the walk stops; no data, not an error. */
 static void test_cname_loop(void **state) {
   (void)state;
@@ -343,6 +366,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_txt_answer),   cmocka_unit_test(test_many_rrs),
       cmocka_unit_test(test_cname_chain),  cmocka_unit_test(test_cname_loop),
+      cmocka_unit_test(test_cname_bad_rdata),
       cmocka_unit_test(test_nxdomain),     cmocka_unit_test(test_ttl_top_bit),
       cmocka_unit_test(test_wrong_question), cmocka_unit_test(test_truncated),
       cmocka_unit_test(test_bad_names),    cmocka_unit_test(test_name_to_wire),
