@@ -140,6 +140,15 @@ verifies "ldns-keygen keys, NSEC3" "$T/lk-base.zone"
 "$G" --origin example.com $NS --sign --ksk "$T/$k" --zsk "$T/$z" -o "$T/lk-nsec.zone" "$T/users.csv" 2>/dev/null
 verifies "ldns-keygen keys, NSEC" "$T/lk-nsec.zone"
 
+# ldns writes the private scalar without leading zero octets: 31 octets for
+# about 1 key in 256 (a test-only key, kept because it is such a key).
+sk=tests/fixtures/zonegen/keys/Kexample.com.+013+08446
+[ "$(sed -n 's/^PrivateKey: //p' "$sk.private" | base64 -d | wc -c)" -eq 31 ] &&
+  ok "fixture key: a 31-octet private scalar" || fail "fixture key: a 31-octet private scalar"
+"$G" --origin example.com $NS --sign --ksk "$sk" --zsk "$sk" -o "$T/short.zone" "$T/users.csv" \
+  2>"$T/err" && ok "31-octet private key accepted" || fail "31-octet private key accepted" "$(cat "$T/err")"
+verifies "31-octet private key" "$T/short.zone"
+
 # ---- delegations, glue, wildcards -----------------------------------------------------
 cat > "$T/tmpl.zone" <<'EOF'
 $ORIGIN example.com.

@@ -266,10 +266,14 @@ int zg_key_load(zg_key_t *k, const char *path, const char *origin) {
   }
   long n;
   if (!field(ptext, "PrivateKey", val, sizeof val) ||
-      (n = b64_decode(val, d, sizeof d)) != 32 || k->rdlen != 4 + 64) {
+      (n = b64_decode(val, d, sizeof d)) < 1 || n > 32 || k->rdlen != 4 + 64) {
     fprintf(stderr, "mimi-zonegen: %s: not an ECDSA P-256 key\n", priv);
     goto done;
   }
+  /* The scalar is a big-endian integer: ldns writes it without leading
+   * zero octets (31 octets for about 1 key in 256); widen it to 32. */
+  memmove(d + (32 - n), d, (size_t)n);
+  memset(d, 0, (size_t)(32 - n));
   if (!(k->pkey = ec_from(d, 32, k->rdata + 4))) {
     fprintf(stderr, "mimi-zonegen: %s does not match %s (or is not a P-256 key)\n", priv, pub);
     goto done;
