@@ -85,9 +85,12 @@ mimi_status_t mimi__host_canon(const char *in, size_t len, int min_labels,
 
 /* Wire length of an absolute presentation name without escapes ("a.b." → 5). */
 size_t mimi__name_wire_len(const char *name);
+/* RFC 7929 §3: a handle's owner label is the first 28 octets of SHA-256
+ * of the local part, in hex (MIMI-DNS/1 §2). */
+#define MIMI__HASH_OCTETS 28
 /* Octets an owner name "<hash>._mimi.<domain>." adds to the domain's own
- * wire length (MIMI-DNS/1 §2): the 56-octet hash label and "_mimi". */
-#define MIMI__HANDLE_OWNER_EXTRA (1 + 56 + 1 + 5)
+ * wire length: the hash label and "_mimi", each with its length octet. */
+#define MIMI__HANDLE_OWNER_EXTRA (1 + 2 * MIMI__HASH_OCTETS + 1 + 5)
 /* Move record i out of the set (its slot becomes empty); NULL if none. */
 mimi_record_t *mimi__mapset_take(mimi_mapset_t *set, size_t i);
 

@@ -7,9 +7,6 @@
 
 #include "internal.h"
 
-/* RFC 7929 §3: the first 28 octets of SHA-256 of the local part. */
-#define HASH_OCTETS 28
-
 /*
  * OpenSSL 3 looks the algorithm up on every EVP_Digest(..., EVP_sha256())
  * or SHA256() call, which costs several times the hashing of a local part.
@@ -62,12 +59,12 @@ mimi_status_t mimi__name_handle_canon(const char *local, const char *dom,
   mimi_status_t st;
 
   pthread_once(&sha256_once, sha256_fetch);
-  if (!sha256_md || !sha256(sha, local, md, &mdlen) || mdlen < HASH_OCTETS)
+  if (!sha256_md || !sha256(sha, local, md, &mdlen) || mdlen < MIMI__HASH_OCTETS)
     return MIMI_ENOMEM; /* fails only on allocation failure */
   /* "<56 hex>._mimi.<domain>.", built in place: one allocation. */
-  if (!(n = malloc(2 * HASH_OCTETS + 7 + dl + 2)))
+  if (!(n = malloc(2 * MIMI__HASH_OCTETS + 7 + dl + 2)))
     return MIMI_ENOMEM;
-  for (int i = 0; i < HASH_OCTETS; i++) {
+  for (int i = 0; i < MIMI__HASH_OCTETS; i++) {
     n[o++] = hex[md[i] >> 4];
     n[o++] = hex[md[i] & 15];
   }

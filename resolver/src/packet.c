@@ -162,6 +162,14 @@ static int read_rr(const uint8_t *m, size_t len, size_t *off, rr_t *rr) {
   return 0;
 }
 
+/* The RR's RDATA as exactly one name (CNAME), copied uncompressed to out
+ * when out is not NULL. 0, or -1 if it is anything else. */
+static int rdata_name(const uint8_t *m, const rr_t *rr, uint8_t *out,
+                      size_t *outlen) {
+  size_t end = rr->rd + rr->rdlen, t = rr->rd;
+  return read_name(m, end, &t, out, outlen) == 0 && t == end ? 0 : -1;
+}
+
 /* Whether the RR's owner is the name cur, which is also at offset cur_at.
  * Usually the owner is just a pointer there (to the question, for a direct
  * answer): that needs no copy. */
@@ -222,9 +230,7 @@ mimi_status_t mimi__packet_parse(const uint8_t *m, size_t len, const uint8_t *q0
     if (i < ans && rr.type == MIMI_RR_CNAME) {
       /* Its RDATA must be exactly one name: a CNAME that cannot be read
        * makes the whole answer unusable, not skipped. */
-      size_t t = rr.rd;
-      if (read_name(m, rr.rd + rr.rdlen, &t, NULL, NULL) != 0 ||
-          t != rr.rd + (size_t)rr.rdlen)
+      if (rdata_name(m, &rr, NULL, NULL) != 0)
         goto done;
       cnames = 1;
     }
@@ -238,13 +244,11 @@ mimi_status_t mimi__packet_parse(const uint8_t *m, size_t len, const uint8_t *q0
     off = first;
     for (size_t i = 0; i < ans && !moved; i++) {
       uint8_t next[MIMI_MAX_NAME_WIRE];
-      size_t t, nlen;
+      size_t nlen;
       (void)read_rr(m, len, &off, &rr); /* checked above */
-      t = rr.rd;
       if (rr.type == MIMI_RR_CNAME && rr.cls == CLASS_IN &&
           owner_is(m, len, &rr, cur, curlen, cur_at) &&
-          read_name(m, rr.rd + rr.rdlen, &t, next, &nlen) == 0 &&
-          t == rr.rd + (size_t)rr.rdlen) {
+          rdata_name(m, &rr, next, &nlen) == 0) {
         memcpy(cur, next, nlen);
         curlen = nlen;
         cur_at = rr.rd; /* the target is there (maybe in part) */
@@ -274,9 +278,8 @@ mimi_status_t mimi__packet_parse(const uint8_t *m, size_t len, const uint8_t *q0
     if (qtype == MIMI_RR_CNAME) {
       /* The engine gets the target uncompressed; exactly one name. */
       uint8_t *name = out->names + out->n * MIMI_MAX_NAME_WIRE;
-      size_t t = rr.rd, nlen;
-      if (read_name(m, rr.rd + rr.rdlen, &t, name, &nlen) != 0 ||
-          t != rr.rd + (size_t)rr.rdlen)
+      size_t nlen;
+      if (rdata_name(m, &rr, name, &nlen) != 0)
         goto done;
       st = keep(out, name, nlen, rr.ttl, count);
     } else {

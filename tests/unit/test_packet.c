@@ -70,6 +70,18 @@ static void rrhead(msg_t *m, unsigned type, uint32_t ttl, size_t rdlen) {
   u32(m, ttl);
   u16(m, (unsigned)rdlen);
 }
+/* owner CNAME <label>.example. (a pointer to the question's "example"):
+ * the owner at offset owner; returns the offset of the target name. */
+static size_t cname_rr(msg_t *m, size_t owner, const char *label) {
+  size_t at;
+  ptr(m, owner);
+  rrhead(m, MIMI_RR_CNAME, 300, 1 + strlen(label) + 2);
+  at = m->n;
+  labels(m, label, 0);
+  ptr(m, 14); /* "example" of the question */
+  return at;
+}
+
 static void txt_rr(msg_t *m, uint32_t ttl, const char *text) {
   size_t l = strlen(text);
   ptr(m, 12);
@@ -130,17 +142,9 @@ static void test_cname_chain(void **state) {
   msg_t m;
   mimi__packet_t p;
   header(&m, 0, 4, 0, 0, "a.example", MIMI_RR_TXT);
-  ptr(&m, 12);
-  rrhead(&m, MIMI_RR_CNAME, 300, 4);
-  size_t b_at = m.n;
-  labels(&m, "b", 0);
-  ptr(&m, 14); /* "example" of the question */
+  size_t b_at = cname_rr(&m, 12, "b");
   txt_rr(&m, 50, "at a: not the chain's end");
-  ptr(&m, b_at);
-  rrhead(&m, MIMI_RR_CNAME, 300, 4);
-  size_t c_at = m.n;
-  labels(&m, "c", 0);
-  ptr(&m, 14);
+  size_t c_at = cname_rr(&m, b_at, "c");
   ptr(&m, c_at);
   rrhead(&m, MIMI_RR_TXT, 100, 4);
   bytes(&m, "\x03" "end", 4);
@@ -152,10 +156,7 @@ static void test_cname_chain(void **state) {
 
   /* Asked for the CNAME itself: the target, uncompressed. */
   header(&m, 0, 1, 0, 0, "a.example", MIMI_RR_CNAME);
-  ptr(&m, 12);
-  rrhead(&m, MIMI_RR_CNAME, 300, 4);
-  labels(&m, "b", 0);
-  ptr(&m, 14);
+  (void)cname_rr(&m, 12, "b");
   assert_int_equal(parse(&m, "a.example.", MIMI_RR_CNAME, &p), MIMI_OK);
   assert_int_equal(p.n, 1);
   assert_int_equal(p.rdlen[0], 11);
@@ -192,11 +193,7 @@ static void test_cname_loop(void **state) {
   msg_t m;
   mimi__packet_t p;
   header(&m, 0, 2, 0, 0, "a.example", MIMI_RR_TXT);
-  ptr(&m, 12);
-  rrhead(&m, MIMI_RR_CNAME, 300, 4);
-  size_t b_at = m.n;
-  labels(&m, "b", 0);
-  ptr(&m, 14);
+  size_t b_at = cname_rr(&m, 12, "b");
   ptr(&m, b_at);
   rrhead(&m, MIMI_RR_CNAME, 300, 2);
   ptr(&m, 12);
