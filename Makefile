@@ -10,6 +10,8 @@
 #                   mod-mimi vs a static zone, zone signing vs kzonesign
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages the project needs (idempotent)
+#   make test-debian13  make demo + make test in a pristine Debian 13 chroot
+#                   (debootstrap, cached under $(B)/chroot/; needs root)
 #
 # Sources are picked up by wildcard: resolver/src/*.c is the library,
 # cli/*.c is mimi-lookup, tests/unit/test_*.c are cmocka suites,
@@ -94,7 +96,7 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen test check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen test test-debian13 test-chroot check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -218,6 +220,14 @@ test:
 	@bash scripts/deps.sh
 	@$(MAKE) --no-print-directory check
 
+# The same on a pristine Debian system in a chroot: Debian 13 by default
+# (test-debian13); DISTRO=bookworm for a pristine Debian 12.
+test-debian13:
+	@DISTRO=trixie bash scripts/chroot-test.sh $(B)
+
+test-chroot:
+	@bash scripts/chroot-test.sh $(B)
+
 # mimi-zonegen runs threads (rows, sorting, signing): a ThreadSanitizer
 # build of it for tests/sh/zonegen_tsan.sh. One compile of all its sources;
 # the libraries it calls are not instrumented, their locks are intercepted.
@@ -287,6 +297,7 @@ install: all
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    resolver/libmimi.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc
 	install -m 0755 $(CLI_BIN) $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	$(if $(PLUGIN),$(if $(MODULE_DIR),,@echo "install: knotd's module directory unknown (no knotd.pc): set MODULE_DIR=" >&2; exit 1))
 	$(if $(PLUGIN),install -d $(DESTDIR)$(MODULE_DIR) && install -m 0644 $(PLUGIN) $(DESTDIR)$(MODULE_DIR)/)
 	@for m in $(MANPAGES); do \
 	  s=$${m##*.}; echo install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
@@ -329,7 +340,9 @@ demo-shell:
 	@$(MAKE) --no-print-directory all
 	@bash scripts/demo.sh $(B) --shell
 
+# --one-file-system: never into anything a test-debian13 run left mounted.
 clean:
-	rm -rf $(B)
+	rm -rf --one-file-system $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# (Not inside a chroot tree of test-debian13: its /etc has rc*.d folders.)
+-include $(shell find $(B) -path '$(B)/chroot' -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages mimi-dns needs to build, test and demo.
+# Install the Debian packages mimi-dns needs to build, test and demo, on
+# Debian 12 (bookworm) and Debian 13 (trixie): the same names on both.
 # Idempotent and fast when everything is present (one dpkg-query call).
 set -euo pipefail
 
@@ -7,6 +8,7 @@ PKGS=(
   make gcc clang pkg-config          # toolchain; clang for libFuzzer targets
   libidn2-dev libunistring-dev       # IDNA2008 domains, NFC of local parts
   libssl-dev                         # SHA-256 for owner names (RFC 7929)
+  zlib1g-dev libzstd-dev             # static links: Debian 13's openssl.pc names -lz -lzstd
   libunbound-dev dns-root-data       # validating backend; the root anchor
   libldns-dev                        # NAPTR RDATA, trust anchor syntax, packets
   libc-ares-dev                      # non-validating stub backend
@@ -18,6 +20,7 @@ PKGS=(
   valgrind                           # mod-mimi under valgrind (tests)
   dnsperf bc time                    # benchmarks (make bench; /usr/bin/time)
   mandoc                             # man pages: lint (tests)
+  python3                            # tests: JSON output checked with its json module
 )
 
 missing=()

@@ -1,9 +1,21 @@
 /*
  * The c-ares backend: a fast, non-validating stub. Queries (RD and the DO
- * bit, EDNS0 1232 octets, RFC 6891 / RFC 3225) are built here and sent
- * with ares_send(), which gives each a random ID and retries over TCP on
- * TC; answers are walked by packet.c. Nothing is validated, so every answer
- * is "unchecked"; the policy "require" is refused at start.
+ * bit, EDNS0 1232 octets, RFC 6891 / RFC 3225) are built here; c-ares gives
+ * each a random ID and retries over TCP on TC; answers are walked by
+ * packet.c. Nothing is validated, so every answer is "unchecked"; the
+ * policy "require" is refused at start.
+ *
+ * Two c-ares APIs, chosen at compile time (CARES_DNSREC):
+ *  - c-ares >= 1.34 (Debian 13): ares_send_dnsrec() and ares_process_fds();
+ *    the query is handed over as a parsed record and the answer comes back
+ *    as one, written back to wire form for packet.c (c-ares 1.34 parses
+ *    every answer itself, whichever call sent the query). ares_send() and
+ *    ares_getsock() are deprecated there.
+ *  - older c-ares (1.18, Debian 12): ares_send() with the wire form and
+ *    ares_process_fd().
+ * Both learn the sockets to poll from ARES_OPT_SOCK_STATE_CB (every
+ * version has it) and keep them in a table, so pollfds() costs no call
+ * into c-ares.
  *
  * c-ares 1.18 has one server list per channel: each stub zone gets its own
  * channel, and a query goes to the channel of the longest matching zone.
@@ -15,6 +27,11 @@
 #include <string.h>
 #include <strings.h>
 
+#if ARES_VERSION >= 0x012200 /* 1.34.0 */
+#define CARES_DNSREC 1
+#else
+#define CARES_DNSREC 0
+#endif
 
 #include "resolver.h"
 
@@ -22,15 +39,40 @@
 #define MAX_CHANNELS (MIMI_MAX_STUBS + 1)
 
 typedef struct caq caq_t;
+typedef struct cab cab_t;
 
+/* A socket c-ares wants polled (ARES_OPT_SOCK_STATE_CB). */
 typedef struct {
+  ares_socket_t fd;
+  unsigned ch; /* index of its channel */
+  short events;
+} casock_t;
+
+/* The sock-state callback's data: which backend, which channel. */
+typedef struct {
+  cab_t *b;
+  unsigned ch;
+} caslot_t;
+
+struct cab {
   ares_channel ch[MAX_CHANNELS];
   char *zone[MAX_CHANNELS]; /* NULL for the default channel */
   char *label[MAX_CHANNELS];
+  caslot_t slot[MAX_CHANNELS];
   size_t nch;
   caq_t *pending;
-  int sending; /* inside ares_send(): callbacks are deferred */
-} cab_t;
+  int sending; /* inside the send call: callbacks are deferred */
+  /* Sockets to poll, and scratch of the same capacity for process(): the
+   * table changes under c-ares calls, so process() works on a copy. */
+  casock_t *socks;
+  struct pollfd *ready;
+  unsigned *ready_ch;
+#if CARES_DNSREC
+  ares_fd_events_t *events;
+#endif
+  size_t nsocks, capsocks, capready;
+  int socks_oom; /* a socket could not be recorded: fail what is pending */
+};
 
 struct caq {
   cab_t *b;
@@ -40,8 +82,10 @@ struct caq {
   void *arg;
   uint16_t qtype;
   const char *server;
-  int deferred;        /* failed inside ares_send(); delivered by process */
+  int deferred;        /* answered inside the send call; delivered by process */
   int deferred_status;
+  uint8_t *deferred_buf; /* its answer (owned), if it had one */
+  size_t deferred_len;
   size_t qlen;
   uint8_t qname[MIMI_MAX_NAME_WIRE]; /* wire form, as asked */
 };
@@ -71,17 +115,87 @@ static void csv_add(mimi_buf_t *b, const char *s) {
     mimi__buf_addf(b, ":%s", at + 1);
 }
 
+static int socks_grow(cab_t *b) {
+  size_t cap = b->capsocks ? b->capsocks * 2 : 8;
+  casock_t *t = realloc(b->socks, cap * sizeof *t);
+  if (!t)
+    return -1;
+  b->socks = t;
+  b->capsocks = cap;
+  return 0;
+}
+
+/* process()'s scratch for n sockets. Grown only there, before c-ares is
+ * called: c-ares reads the event array while it may open sockets. */
+static int ready_reserve(cab_t *b, size_t n) {
+  if (n <= b->capready)
+    return 0;
+  struct pollfd *r = realloc(b->ready, n * sizeof *r);
+  if (!r)
+    return -1;
+  b->ready = r;
+  unsigned *rc = realloc(b->ready_ch, n * sizeof *rc);
+  if (!rc)
+    return -1;
+  b->ready_ch = rc;
+#if CARES_DNSREC
+  ares_fd_events_t *e = realloc(b->events, n * sizeof *e);
+  if (!e)
+    return -1;
+  b->events = e;
+#endif
+  b->capready = n;
+  return 0;
+}
+
+/* ARES_OPT_SOCK_STATE_CB: c-ares opens, changes or closes a socket. */
+static void sock_state(void *data, ares_socket_t fd, int readable,
+                       int writable) {
+  caslot_t *sl = data;
+  cab_t *b = sl->b;
+  short ev = (short)((readable ? POLLIN : 0) | (writable ? POLLOUT : 0));
+  size_t i = 0;
+  while (i < b->nsocks && b->socks[i].fd != fd)
+    i++;
+  if (!ev) {
+    if (i < b->nsocks)
+      b->socks[i] = b->socks[--b->nsocks];
+    return;
+  }
+  if (i == b->nsocks) {
+    if (b->nsocks == b->capsocks && socks_grow(b) != 0) {
+      b->socks_oom = 1;
+      return;
+    }
+    b->nsocks++;
+  }
+  b->socks[i].fd = fd;
+  b->socks[i].ch = sl->ch;
+  b->socks[i].events = ev;
+}
+
 static mimi_status_t channel(cab_t *b, mimi_ctx_t *ctx, const char *zone,
                              const char *const *servers, size_t n, char *err,
                              size_t errlen) {
   struct ares_options o;
-  int rc, mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
+  int rc, mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+                 ARES_OPT_SOCK_STATE_CB;
   ares_channel ch;
   memset(&o, 0, sizeof o);
   /* Return SERVFAIL/REFUSED answers so the rcode can be reported. */
   o.flags = ARES_FLAG_NOCHECKRESP;
   o.timeout = (int)(ctx->timeout_ms / 3 > 0 ? ctx->timeout_ms / 3 : 1);
   o.tries = 3;
+  b->slot[b->nch].b = b;
+  b->slot[b->nch].ch = (unsigned)b->nch;
+  o.sock_state_cb = sock_state;
+  o.sock_state_cb_data = &b->slot[b->nch];
+#ifdef ARES_OPT_QUERY_CACHE
+  /* c-ares >= 1.23 caches answers itself; libmimi has its own cache (and
+   * its "cold" must mean the server was asked). qcache_max_ttl 0: off. */
+  mask |= ARES_OPT_QUERY_CACHE;
+  o.qcache_max_ttl = 0;
+#endif
   if ((rc = ares_init_options(&ch, &o, mask)) != ARES_SUCCESS) {
     mimi__seterr(err, errlen, "c-ares: %s", ares_strerror(rc));
     return rc == ARES_ENOMEM ? MIMI_ENOMEM : MIMI_ECONFIG;
@@ -159,8 +273,15 @@ static void cab_stop(void *be) {
   while (b->pending) {
     caq_t *q = b->pending;
     unlink_q(q);
+    free(q->deferred_buf);
     free(q);
   }
+  free(b->socks);
+  free(b->ready);
+  free(b->ready_ch);
+#if CARES_DNSREC
+  free(b->events);
+#endif
   free(b);
   ares_library_cleanup();
 }
@@ -195,11 +316,11 @@ static int status_fail(int status) {
 }
 
 /* Parse the answer and hand the engine the RRs of the queried type. */
-static void deliver(caq_t *q, const uint8_t *abuf, int alen) {
+static void deliver(caq_t *q, const uint8_t *abuf, size_t alen) {
   mimi__packet_t p;
   mimi__answer_t a;
   mimi_status_t st =
-      mimi__packet_parse(abuf, (size_t)alen, q->qname, q->qlen, q->qtype, &p);
+      mimi__packet_parse(abuf, alen, q->qname, q->qlen, q->qtype, &p);
   memset(&a, 0, sizeof a);
   a.server = q->server;
   if (st != MIMI_OK) {
@@ -219,15 +340,20 @@ static void deliver(caq_t *q, const uint8_t *abuf, int alen) {
   mimi__packet_clear(&p);
 }
 
-static void ares_done(void *arg, int status, int timeouts, unsigned char *abuf,
-                      int alen) {
-  caq_t *q = arg;
-  (void)timeouts;
+/* The end of one query, from either API: status and, on success, the
+ * answer in wire form (borrowed for the call). */
+static void answered(caq_t *q, int status, const uint8_t *abuf, size_t alen) {
   if (q->b->sending) {
-    /* ares_send() failed at once (no socket, ...): the engine must not be
+    /* Answered inside the send call (no socket, ...): the engine must not be
      * re-entered from inside its own query call; deliver from process(). */
     q->deferred = 1;
-    q->deferred_status = status == ARES_SUCCESS ? ARES_ECONNREFUSED : status;
+    q->deferred_status = status;
+    if (status == ARES_SUCCESS) {
+      if (!abuf || !alen || !(q->deferred_buf = malloc(alen)))
+        q->deferred_status = abuf && alen ? ARES_ENOMEM : ARES_EBADRESP;
+      else
+        memcpy(q->deferred_buf, abuf, q->deferred_len = alen);
+    }
     return;
   }
   unlink_q(q);
@@ -238,14 +364,39 @@ static void ares_done(void *arg, int status, int timeouts, unsigned char *abuf,
       mimi__answer_t a;
       memset(&a, 0, sizeof a);
       a.rcode = -1;
-      a.fail = (mimi_failure_t)status_fail(status);
-      a.why = ares_strerror(status);
+      a.fail = (mimi_failure_t)status_fail(status == ARES_SUCCESS ? ARES_EBADRESP
+                                                                 : status);
+      a.why = ares_strerror(status == ARES_SUCCESS ? ARES_EBADRESP : status);
       a.server = q->server;
       q->fn(q->arg, &a);
     }
   }
+  free(q->deferred_buf);
   free(q);
 }
+
+#if CARES_DNSREC
+static void ares_done(void *arg, ares_status_t status, size_t timeouts,
+                      const ares_dns_record_t *rec) {
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  (void)timeouts;
+  if (status == ARES_SUCCESS) {
+    if (!rec)
+      status = ARES_EBADRESP;
+    else if ((status = ares_dns_write(rec, &buf, &len)) != ARES_SUCCESS)
+      buf = NULL;
+  }
+  answered(arg, (int)status, buf, len);
+  ares_free_string(buf);
+}
+#else
+static void ares_done(void *arg, int status, int timeouts, unsigned char *abuf,
+                      int alen) {
+  (void)timeouts;
+  answered(arg, status, abuf, alen > 0 ? (size_t)alen : 0);
+}
+#endif
 
 /*
  * The query (RFC 1035 §4.1): header with RD, one question, and an OPT RR
@@ -300,10 +451,28 @@ static mimi_status_t cab_query(void *be, const char *name, uint16_t qtype,
     b->pending->prev = q;
   b->pending = q;
   *qid = q;
-  /* The ID in wire is replaced by a random one (c-ares ares_send). */
+  /* The ID in wire is replaced by a random one (by c-ares). */
+#if CARES_DNSREC
+  ares_dns_record_t *rec = NULL;
+  ares_status_t rc = ares_dns_parse(wire, wlen, 0, &rec);
+  if (rc != ARES_SUCCESS) {
+    unlink_q(q);
+    free(q);
+    return rc == ARES_ENOMEM ? MIMI_ENOMEM : MIMI_EINVAL;
+  }
+  b->sending = 1;
+  rc = ares_send_dnsrec(b->ch[c], rec, ares_done, q, NULL);
+  b->sending = 0;
+  ares_dns_record_destroy(rec);
+  if (rc != ARES_SUCCESS && !q->deferred) { /* failed without its callback */
+    q->deferred = 1;
+    q->deferred_status = rc;
+  }
+#else
   b->sending = 1;
   ares_send(b->ch[c], wire, (int)wlen, ares_done, q);
   b->sending = 0;
+#endif
   return MIMI_OK;
 }
 
@@ -312,37 +481,21 @@ static void cab_cancel(void *be, void *qid) {
   ((caq_t *)qid)->cancelled = 1;
 }
 
-/* ares_getsock() bits, without ARES_GETSOCK_WRITABLE's signed 1 << 31. */
-static short sock_events(int bits, int i) {
-  unsigned u = (unsigned)bits;
-  return (short)(((u >> i) & 1u ? POLLIN : 0) |
-                 ((u >> (i + ARES_GETSOCK_MAXNUM)) & 1u ? POLLOUT : 0));
-}
-
 static size_t cab_pollfds(void *be, struct pollfd *fds, size_t n) {
   cab_t *b = be;
-  size_t k = 0;
-  for (size_t c = 0; c < b->nch; c++) {
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    int bits = ares_getsock(b->ch[c], socks, ARES_GETSOCK_MAXNUM);
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-      short ev = sock_events(bits, i);
-      if (!ev)
-        continue;
-      if (k < n) {
-        fds[k].fd = socks[i];
-        fds[k].events = ev;
-        fds[k].revents = 0;
-      }
-      k++;
-    }
+  for (size_t i = 0; i < b->nsocks && i < n; i++) {
+    fds[i].fd = b->socks[i].fd;
+    fds[i].events = b->socks[i].events;
+    fds[i].revents = 0;
   }
-  return k;
+  return b->nsocks;
 }
 
 static int cab_timeout(void *be) {
   cab_t *b = be;
   int best = -1;
+  if (b->socks_oom)
+    return 0;
   for (caq_t *q = b->pending; q; q = q->next)
     if (q->deferred)
       return 0;
@@ -359,7 +512,8 @@ static int cab_timeout(void *be) {
 
 static void cab_process(void *be) {
   cab_t *b = be;
-  /* Failures from inside ares_send() first; a callback may add queries. */
+  size_t n;
+  /* Answers from inside the send call first; a callback may add queries. */
   for (;;) {
     caq_t *q = b->pending;
     while (q && !q->deferred)
@@ -367,34 +521,67 @@ static void cab_process(void *be) {
     if (!q)
       break;
     q->deferred = 0;
-    ares_done(q, q->deferred_status, 0, NULL, 0);
+    answered(q, q->deferred_status, q->deferred_buf, q->deferred_len);
   }
-  for (size_t c = 0; c < b->nch; c++) {
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    struct pollfd fds[ARES_GETSOCK_MAXNUM];
-    nfds_t k = 0;
-    int bits = ares_getsock(b->ch[c], socks, ARES_GETSOCK_MAXNUM);
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-      short ev = sock_events(bits, i);
-      if (ev) {
-        fds[k].fd = socks[i];
-        fds[k].events = ev;
-        fds[k].revents = 0;
-        k++;
-      }
+  if (b->socks_oom) {
+    /* A socket c-ares opened is not polled: its queries would only time
+     * out. Fail what is pending now (out of memory), drop late answers. */
+    b->socks_oom = 0;
+    for (caq_t *q = b->pending; q; q = q->next) {
+      if (q->cancelled)
+        continue;
+      mimi__answer_t a;
+      memset(&a, 0, sizeof a);
+      a.rcode = -1;
+      a.fail = MIMI_FAIL_INTERNAL;
+      a.why = "out of memory";
+      a.server = q->server;
+      q->cancelled = 1;
+      q->fn(q->arg, &a);
     }
-    if (k && poll(fds, k, 0) > 0) {
-      for (nfds_t i = 0; i < k; i++) {
-        if (!fds[i].revents)
-          continue;
-        ares_process_fd(b->ch[c],
-                        fds[i].revents & (POLLIN | POLLERR | POLLHUP) ? fds[i].fd
-                                                                      : ARES_SOCKET_BAD,
-                        fds[i].revents & POLLOUT ? fds[i].fd : ARES_SOCKET_BAD);
-      }
+  }
+  /* Which sockets are ready: a copy, since c-ares changes the table. */
+  n = b->nsocks;
+  if (ready_reserve(b, n) != 0) {
+    b->socks_oom = 1; /* failed at the next call */
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    b->ready[i].fd = b->socks[i].fd;
+    b->ready[i].events = b->socks[i].events;
+    b->ready[i].revents = 0;
+    b->ready_ch[i] = b->socks[i].ch;
+  }
+  if (n && poll(b->ready, (nfds_t)n, 0) <= 0)
+    n = 0;
+  for (size_t c = 0; c < b->nch; c++) {
+#if CARES_DNSREC
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+      short r = b->ready[i].revents;
+      if (b->ready_ch[i] != c || !r)
+        continue;
+      b->events[k].fd = b->ready[i].fd;
+      b->events[k].events =
+          (r & (POLLIN | POLLERR | POLLHUP) ? ARES_FD_EVENT_READ : 0) |
+          (r & POLLOUT ? ARES_FD_EVENT_WRITE : 0);
+      k++;
+    }
+    /* Also the timeouts and retries. */
+    ares_process_fds(b->ch[c], k ? b->events : NULL, k, ARES_PROCESS_FLAG_NONE);
+#else
+    for (size_t i = 0; i < n; i++) {
+      short r = b->ready[i].revents;
+      if (b->ready_ch[i] != c || !r)
+        continue;
+      ares_process_fd(b->ch[c],
+                      r & (POLLIN | POLLERR | POLLHUP) ? b->ready[i].fd
+                                                       : ARES_SOCKET_BAD,
+                      r & POLLOUT ? b->ready[i].fd : ARES_SOCKET_BAD);
     }
     /* Timeouts and retries. */
     ares_process_fd(b->ch[c], ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+#endif
   }
 }
 

@@ -59,28 +59,6 @@ static int set_opt(struct ub_ctx *ub, const char *opt, const char *val,
   return rc == 0;
 }
 
-/* Check a trust anchor's syntax with ldns, so the message can name it. */
-static mimi_status_t check_ta(const char *ta, size_t i, char *err,
-                              size_t errlen) {
-  char show[MIMI_SHOWLEN];
-  ldns_rr *rr = NULL;
-  ldns_status s = ldns_rr_new_frm_str(&rr, ta, 0, NULL, NULL);
-  if (s != LDNS_STATUS_OK) {
-    mimi__seterr(err, errlen, "trust anchor %zu ('%s') is not a DS or DNSKEY "
-                 "record: %s", i + 1, mimi__show(show, sizeof show, ta, strlen(ta)),
-                 ldns_get_errorstr_by_id(s));
-    return MIMI_ECONFIG;
-  }
-  ldns_rr_type t = ldns_rr_get_type(rr);
-  ldns_rr_free(rr);
-  if (t != LDNS_RR_TYPE_DS && t != LDNS_RR_TYPE_DNSKEY) {
-    mimi__seterr(err, errlen, "trust anchor %zu ('%s') is not a DS or DNSKEY "
-                 "record", i + 1, mimi__show(show, sizeof show, ta, strlen(ta)));
-    return MIMI_ECONFIG;
-  }
-  return MIMI_OK;
-}
-
 /* Zones unbound answers locally by default that a deployment or a test
  * may really serve (RFC 6761 names); they must reach the servers. */
 static const char *const special_zones[] = {"test.", "invalid.", "onion.",
@@ -93,8 +71,32 @@ static int under(const char *name, const char *zone) {
   return n == z || name[n - z - 1] == '.';
 }
 
+/* Every trust anchor, read and checked once for all workers (see
+ * trust_anchor.c: libunbound never reads one itself). */
+static mimi_status_t load_anchors(mimi_ctx_t *ctx, mimi__tas_t *t, char *err,
+                                  size_t errlen) {
+  mimi_status_t st = MIMI_OK;
+  if (ctx->policy != MIMI_POLICY_OFF && !ctx->ntas && !ctx->nta_files) {
+    FILE *f = fopen(ROOT_ANCHOR, "r");
+    if (!f) {
+      mimi__seterr(err, errlen, "no trust anchor: add one (DS or DNSKEY), or "
+                   "install the root anchor (package dns-root-data, %s), or "
+                   "set the DNSSEC policy to off", ROOT_ANCHOR);
+      return MIMI_ECONFIG;
+    }
+    fclose(f);
+    st = mimi__ta_add_file(t, ROOT_ANCHOR, err, errlen);
+  }
+  for (size_t i = 0; st == MIMI_OK && i < ctx->ntas; i++)
+    st = mimi__ta_add(t, ctx->tas[i], i, err, errlen);
+  for (size_t i = 0; st == MIMI_OK && i < ctx->nta_files; i++)
+    st = mimi__ta_add_file(t, ctx->ta_files[i], err, errlen);
+  return st;
+}
+
 static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, mimi_ctx_t *ctx,
-                               char *err, size_t errlen) {
+                               const mimi__tas_t *tas, char *err,
+                               size_t errlen) {
   char num[32];
   int loopback = 0, rc;
 
@@ -132,40 +134,9 @@ static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, mimi_ctx_t *ctx,
   if (loopback && !set_opt(ub, "do-not-query-localhost:", "no", err, errlen))
     return MIMI_ECONFIG;
 
-  if (ctx->policy != MIMI_POLICY_OFF && !ctx->ntas && !ctx->nta_files) {
-    FILE *f = fopen(ROOT_ANCHOR, "r");
-    if (!f) {
-      mimi__seterr(err, errlen, "no trust anchor: add one (DS or DNSKEY), or "
-                   "install the root anchor (package dns-root-data, %s), or "
-                   "set the DNSSEC policy to off", ROOT_ANCHOR);
-      return MIMI_ECONFIG;
-    }
-    fclose(f);
-    if ((rc = ub_ctx_add_ta_file(ub, ROOT_ANCHOR)) != 0) {
-      mimi__seterr(err, errlen, "root trust anchor %s: %s", ROOT_ANCHOR,
-                   ub_strerror(rc));
-      return MIMI_ECONFIG;
-    }
-  }
-  for (size_t i = 0; i < ctx->ntas; i++) {
-    mimi_status_t st = check_ta(ctx->tas[i], i, err, errlen);
-    if (st != MIMI_OK)
-      return st;
-    if ((rc = ub_ctx_add_ta(ub, ctx->tas[i])) != 0) {
-      mimi__seterr(err, errlen, "trust anchor %zu: %s", i + 1, ub_strerror(rc));
-      return MIMI_ECONFIG;
-    }
-  }
-  for (size_t i = 0; i < ctx->nta_files; i++) {
-    FILE *f = fopen(ctx->ta_files[i], "r");
-    if (!f) {
-      mimi__seterr(err, errlen, "trust anchor file %s: %s", ctx->ta_files[i],
-                   strerror(errno));
-      return MIMI_ECONFIG;
-    }
-    fclose(f);
-    if ((rc = ub_ctx_add_ta_file(ub, ctx->ta_files[i])) != 0) {
-      mimi__seterr(err, errlen, "trust anchor file %s: %s", ctx->ta_files[i],
+  for (size_t i = 0; i < tas->n; i++) {
+    if ((rc = ub_ctx_add_ta(ub, tas->rr[i])) != 0) {
+      mimi__seterr(err, errlen, "trust anchor %s: %s", tas->rr[i],
                    ub_strerror(rc));
       return MIMI_ECONFIG;
     }
@@ -178,7 +149,7 @@ static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, mimi_ctx_t *ctx,
   /*
    * Removing a local zone finalises the context, so it comes last. Then a
    * query for "localhost." (answered locally, nothing is sent) forces
-   * finalisation now: a bad trust anchor file only fails there.
+   * finalisation now (trust anchors were checked before: see load_anchors).
    */
   for (size_t z = 0; z < sizeof special_zones / sizeof *special_zones; z++) {
     int need = 0;
@@ -210,22 +181,31 @@ static void ubb_stop(void *be);
 static mimi_status_t ubb_start(mimi_ctx_t *ctx, void **be, char *err,
                                size_t errlen) {
   ubb_t *b = calloc(1, sizeof *b);
+  mimi__tas_t tas = {0};
   mimi_status_t st;
   *be = NULL;
   if (!b)
     return MIMI_ENOMEM;
+  if ((st = load_anchors(ctx, &tas, err, errlen)) != MIMI_OK) {
+    mimi__ta_clear(&tas);
+    free(b);
+    return st;
+  }
   for (size_t i = 0; i < ctx->workers; i++) {
     if (!(b->ubs[i] = ub_ctx_create())) {
       mimi__seterr(err, errlen, "libunbound: cannot create a context");
+      mimi__ta_clear(&tas);
       ubb_stop(b);
       return MIMI_ENOMEM;
     }
     b->nub++;
-    if ((st = configure(b, b->ubs[i], ctx, err, errlen)) != MIMI_OK) {
+    if ((st = configure(b, b->ubs[i], ctx, &tas, err, errlen)) != MIMI_OK) {
+      mimi__ta_clear(&tas);
       ubb_stop(b);
       return st;
     }
   }
+  mimi__ta_clear(&tas);
   *be = b;
   return MIMI_OK;
 }

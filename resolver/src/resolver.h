@@ -13,9 +13,26 @@
 #define MIMI_MAX_STUBS 64
 #define MIMI_MAX_APEXES 16
 #define MIMI_MAX_WORKERS 8
+#define MIMI_MAX_TRUST_ANCHORS 256
 /* MIMI-DNS/1 §4 and §5. */
 #define MIMI_MAX_NAPTR_STEPS 5
 #define MIMI_MAX_ALIAS_STEPS MIMI_SVCB_MAX_ALIAS_STEPS
+
+/* ---- Trust anchors (trust_anchor.c) ----------------------------------- */
+
+/* Checked trust anchors, each one RR in canonical text (owned). */
+typedef struct {
+  char **rr;
+  size_t n, cap;
+} mimi__tas_t;
+
+/* Add the anchor given as text (the idx-th given), or every RR of the
+ * file at path; MIMI_ECONFIG with err naming the problem. */
+mimi_status_t mimi__ta_add(mimi__tas_t *t, const char *text, size_t idx,
+                           char *err, size_t errlen);
+mimi_status_t mimi__ta_add_file(mimi__tas_t *t, const char *path, char *err,
+                                size_t errlen);
+void mimi__ta_clear(mimi__tas_t *t);
 
 /* Monotonic clock, milliseconds. */
 int64_t mimi__now_ms(void);

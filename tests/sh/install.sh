@@ -18,10 +18,17 @@ else
 fi
 rm -f "$D.log"
 
+# The module goes where the installed knotd loads modules from (its
+# pkg-config variable: modules-3.2 on Debian 12, modules-3.4 on Debian 13).
+moddir=$(pkg-config --variable=module_instdir knotd)
+case $moddir in
+  /*/knot/modules-*) ok "knotd's module directory: $moddir" ;;
+  *) fail "knotd's module directory from pkg-config" "got '$moddir'" ;;
+esac
 for f in usr/lib/libmimi.so.0 usr/lib/libmimi.so usr/lib/libmimi.a usr/include/mimi.h \
          usr/lib/pkgconfig/libmimi.pc usr/bin/mimi-lookup usr/share/man/man1/mimi-lookup.1 \
          usr/share/man/man7/mimi-discovery.7 usr/bin/mimi-zonegen usr/share/man/man5/mod-mimi.5 \
-         "usr/lib/x86_64-linux-gnu/knot/modules-3.2/mod-mimi.so"; do
+         "${moddir#/}/mod-mimi.so"; do
   [ -e "$D/$f" ] && ok "installed $f" || fail "installed $f"
 done
 
