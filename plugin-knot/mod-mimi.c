@@ -184,7 +184,10 @@ typedef struct {
 static size_t name_key(const knot_dname_t *name, uint8_t *key) {
   const uint8_t *labels[KNOT_DNAME_MAXLABELS];
   size_t n = 0, o = 0;
-  for (const uint8_t *l = name; *l; l = knot_wire_next_label(l, NULL)) {
+  /* The query name is uncompressed wire (knotd decompressed it): the next
+   * label follows this one. (knot_wire_next_label() takes the packet, and
+   * Knot 3.4 and later declare it nonnull: NULL does not build there.) */
+  for (const uint8_t *l = name; *l; l += 1 + *l) {
     if (n == KNOT_DNAME_MAXLABELS)
       return 0;
     labels[n++] = l;

@@ -181,6 +181,16 @@ expect 0 "c-ares backend: answer cache" --backend cares --dnssec off --batch "$T
 has "3 found, 0 not found, 0 opted out, 0 failed, 0 invalid; 1 queries" "c-ares: one query for three lookups"
 expect 1 "c-ares backend: not found" --backend cares --dnssec off nobody@example.com
 expect 4 "c-ares backend: SERVFAIL" --backend cares --dnssec off b@broken.example.com
+# Many queries in flight at once, UDP and TCP (the sockets c-ares reports
+# through its socket-state callback, on either c-ares API), each answered.
+{ for i in $(seq 1 150); do echo "nobody$i@example.com"; done; echo big@example.com; } > "$T/batch-many"
+expect 0 "c-ares backend: 151 lookups, 100 in flight" --backend cares --dnssec off --no-endpoints \
+  --batch "$T/batch-many" --in-flight 100 --stats
+has "151 lookups: 1 found, 150 not found, 0 opted out, 0 failed, 0 invalid; 151 queries" \
+  "c-ares: every lookup answered, one query each"
+out=$("$L" --backend cares --dnssec off --server "$DEAD" --timeout 900 --no-endpoints alice@example.com 2>&1); rc=$?
+[ $rc -eq 4 ] && ok "c-ares backend: a server that does not answer: exit 4" || fail "c-ares dead server" "exit $rc" "$out"
+expect_contains "$out" "lookup failed" "c-ares dead server: the failure is reported"
 
 # ---- the library's async contract, and the libmimi(3) example ------------------------
 IT="$B/$VARIANT/tests/itest_async"
