@@ -15,6 +15,11 @@
 struct mimi__prov_state {
   char *visited[MIMI_MAX_ALIAS_STEPS + 2];
   size_t nvisited;
+  /* The weakest status of the answers that led here: every SVCB/HTTPS
+   * answer of the chain (aliases followed, denials that caused a fallback).
+   * An endpoint is no more trustworthy than the way to it: an unsigned
+   * alias into a signed zone gives unsigned endpoints. */
+  mimi_dnssec_t path;
 };
 
 #define DEFAULT_ALPN "http/1.1" /* MIMI-DNS/1 §5 */
@@ -159,7 +164,7 @@ static void start_addr(mimi_query_t *q, long i) {
   e->target = mimi__buf_take(&b);
   e->source = MIMI_RR_A;
   e->port = p->port ? p->port : 443;
-  e->sec = MIMI_DNSSEC_SECURE;
+  e->sec = q->ps[i].path; /* the SVCB and HTTPS denials that led here */
   if (!e->target ||
       add_str(&e->alpn, &e->alpn_len, &e->nalpn, DEFAULT_ALPN,
               strlen(DEFAULT_ALPN)) != MIMI_OK ||
@@ -299,6 +304,8 @@ static void on_svcb(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
 
   if (!pcheck(q, s, a))
     return;
+  mimi__prov_state_t *ps = &q->ps[s->prov];
+  ps->path = mimi__weaker(ps->path, a->sec);
   if (a->n && !(recs = calloc(a->n, sizeof *recs))) {
     pfail(q, s->prov, MIMI_FAIL_INTERNAL, "out of memory");
     return;
@@ -336,11 +343,18 @@ static void on_svcb(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
     /* RFC 9460 §2.4.2: with AliasMode present, ServiceMode is ignored. */
     follow_alias(q, s, mimi_svcb_target(alias));
   } else if (nservice) {
-    size_t first = p->neps;
+    size_t first = p->neps, used = 0;
     qsort(recs, n, sizeof *recs, svcb_order);
     for (size_t i = 0; i < n; i++) {
       mimi_endpoint_t *e = NULL;
-      if (make_endpoint(q, s, recs[i], a->sec, &e) != MIMI_OK ||
+      if (used == MIMI_MAX_TARGETS) { /* bounded work; priority order */
+        (void)mimi__result_add_warning(q->res, "%s %s: %zu ServiceMode records; "
+                                       "only the first %d by priority are used",
+                                       s->name, t, nservice, MIMI_MAX_TARGETS);
+        break;
+      }
+      used++;
+      if (make_endpoint(q, s, recs[i], ps->path, &e) != MIMI_OK ||
           mimi__provider_add_endpoint(p, e) != MIMI_OK) {
         pfail(q, s->prov, MIMI_FAIL_INTERNAL, "out of memory");
         goto done;
@@ -370,6 +384,7 @@ void mimi__endpoints_start(mimi_query_t *q) {
   mimi_result_t *r = q->res;
   if (!q->ctx->endpoints)
     return;
+  size_t skipped = 0;
   q->in_endpoints = 1;
   for (size_t i = 0; i < r->nmaps; i++) {
     const char *pname = mimi_record_provider(r->maps[i].rec);
@@ -377,6 +392,11 @@ void mimi__endpoints_start(mimi_query_t *q) {
     char *name = NULL;
     if (!pname)
       continue;
+    if (r->nprovs >= MIMI_MAX_PROVIDERS &&
+        mimi__result_provider_find(r, pname, q->uri_port) < 0) {
+      skipped++; /* bounded work: an answer chooses these names */
+      continue;
+    }
     idx = mimi__result_provider(r, pname, q->uri_port);
     if (idx < 0) {
       mimi__lookup_fail(q, MIMI_FAIL_INTERNAL, -1, "out of memory");
@@ -390,7 +410,8 @@ void mimi__endpoints_start(mimi_query_t *q) {
       return;
     }
     q->ps = ps;
-    memset(&q->ps[q->nps++], 0, sizeof *ps);
+    memset(&q->ps[q->nps], 0, sizeof *ps);
+    q->ps[q->nps++].path = MIMI_DNSSEC_SECURE; /* until an answer says less */
     if (mimi_name_svcb(pname, q->uri_port, &name) != MIMI_OK) {
       pfail(q, idx, MIMI_FAIL_INTERNAL, "out of memory");
       continue;
@@ -398,6 +419,10 @@ void mimi__endpoints_start(mimi_query_t *q) {
     send_p(q, idx, name, MIMI_RR_SVCB, on_svcb, 0);
     mimi_free(name);
   }
+  if (skipped)
+    (void)mimi__result_add_warning(r, "endpoints not looked up for %zu "
+                                   "mappings: at most %d providers a lookup",
+                                   skipped, MIMI_MAX_PROVIDERS);
 }
 
 void mimi__endpoints_timeout(mimi_query_t *q) {

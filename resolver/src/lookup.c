@@ -49,6 +49,17 @@ static void deferred_unlink(mimi_ctx_t *ctx, mimi__sub_t *s) {
 static void on_answer(void *arg, const mimi__answer_t *a) {
   mimi__sub_t *s = arg;
   mimi_query_t *q = s->q;
+  mimi__answer_t nodata;
+  /* The rcode decides (RFC 1035 §4.1.1): records of the type asked that
+   * come with NXDOMAIN or an error rcode are not data (RFC 8020: nothing
+   * exists below an NXDOMAIN). A stub backend hands over what it got. */
+  if (a->rcode > 0 && a->n) {
+    nodata = *a;
+    nodata.n = 0;
+    nodata.rdata = NULL;
+    nodata.rdlen = NULL;
+    a = &nodata;
+  }
   if (!s->cached && q->ctx->cache)
     mimi__cache_put(q->ctx->cache, s->name, s->qtype, a, mimi__now_ms());
   sub_unlink(q, s);

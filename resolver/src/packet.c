@@ -90,17 +90,19 @@ static uint16_t u16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
  * out (MIMI_MAX_NAME_WIRE octets) when out is not NULL; *off moves past it.
  * A pointer must point before the start of the labels it ends, which is
  * where a compressor finds names ("a prior occurrence"), and makes every
- * walk end. The label types 01 and 10 (RFC 6891 §5) are errors.
+ * walk end; at most MIMI__MAX_PTR_HOPS pointers bound its cost. The label
+ * types 01 and 10 (RFC 6891 §5) are errors.
  */
 static int read_name(const uint8_t *m, size_t len, size_t *off, uint8_t *out,
                      size_t *outlen) {
   size_t pos = *off, start = *off, total = 0, after = 0;
+  unsigned hops = 0;
   for (;;) {
     if (pos >= len)
       return -1;
     uint8_t c = m[pos];
     if ((c & 0xC0) == 0xC0) {
-      if (pos + 2 > len)
+      if (pos + 2 > len || ++hops > MIMI__MAX_PTR_HOPS)
         return -1;
       size_t ptr = (size_t)u16(m + pos) & 0x3FFF;
       if (!after)

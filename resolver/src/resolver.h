@@ -14,6 +14,13 @@
 #define MIMI_MAX_APEXES 16
 #define MIMI_MAX_WORKERS 8
 #define MIMI_MAX_TRUST_ANCHORS 256
+/* Work an answer can ask of one lookup (bounded cost of untrusted input):
+ * mappings kept (the best by preference), providers whose endpoints are
+ * looked up, ServiceMode records (targets) used per provider. Beyond each,
+ * the rest is dropped with a warning in the result. */
+#define MIMI_MAX_MAPPINGS 64
+#define MIMI_MAX_PROVIDERS 16
+#define MIMI_MAX_TARGETS 16
 /* MIMI-DNS/1 §4 and §5. */
 #define MIMI_MAX_NAPTR_STEPS 5
 #define MIMI_MAX_ALIAS_STEPS MIMI_SVCB_MAX_ALIAS_STEPS
@@ -224,6 +231,9 @@ mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
                                      mimi_dnssec_t sec, unsigned ms);
 /* Index of provider name (added if new), or -1 on OOM. */
 long mimi__result_provider(mimi_result_t *r, const char *name, uint16_t port);
+/* Index of provider name, or -1 if it is not there. */
+long mimi__result_provider_find(const mimi_result_t *r, const char *name,
+                                uint16_t port);
 mimi_status_t mimi__provider_add_endpoint(mimi__provider_t *p,
                                           mimi_endpoint_t *e);
 void mimi__endpoint_free(mimi_endpoint_t *e);
@@ -265,6 +275,11 @@ typedef struct {
   size_t len_inline[MIMI__PACKET_INLINE];
   uint8_t *names;      /* uncompressed CNAME targets (question type CNAME) */
 } mimi__packet_t;
+
+/* Compression pointers followed in one name, at most: as many as a name
+ * can have labels (RFC 1035 §2.3.4: 255 octets, so 127 labels). A real
+ * compressor emits one; a chain of thousands costs time per name. */
+#define MIMI__MAX_PTR_HOPS 127
 
 /*
  * Parse a response (untrusted) to a query for qname/qtype (qname in wire

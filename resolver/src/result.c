@@ -132,10 +132,18 @@ mimi_status_t mimi__result_add_warning(mimi_result_t *r, const char *fmt, ...) {
 mimi_status_t mimi__result_add_mapset(mimi_result_t *r, mimi_mapset_t *set,
                                       const char *src, mimi_dnssec_t sec) {
   mimi_status_t st;
-  for (size_t i = 0; i < mimi_mapset_count(set); i++)
+  size_t n = mimi_mapset_count(set), use = n;
+  if (use > MIMI_MAX_MAPPINGS)
+    use = MIMI_MAX_MAPPINGS; /* the set is in preference order (§3) */
+  for (size_t i = 0; i < use; i++)
     if ((st = mimi__result_add_mapping(r, mimi__mapset_take(set, i), src, sec)) !=
         MIMI_OK)
       return st;
+  if (n > use &&
+      (st = mimi__result_add_warning(r, "%s: %zu mappings; only the first %d "
+                                     "by preference are used", src, n,
+                                     MIMI_MAX_MAPPINGS)) != MIMI_OK)
+    return st;
   for (size_t i = 0; i < mimi_mapset_warning_count(set); i++)
     if ((st = mimi__result_add_warning(r, "%s: %s", src,
                                        mimi_mapset_warning(set, i))) != MIMI_OK)
@@ -165,10 +173,18 @@ mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
   return MIMI_OK;
 }
 
-long mimi__result_provider(mimi_result_t *r, const char *name, uint16_t port) {
+long mimi__result_provider_find(const mimi_result_t *r, const char *name,
+                                uint16_t port) {
   for (size_t i = 0; i < r->nprovs; i++)
     if (strcmp(r->provs[i].name, name) == 0 && r->provs[i].port == port)
       return (long)i;
+  return -1;
+}
+
+long mimi__result_provider(mimi_result_t *r, const char *name, uint16_t port) {
+  long found = mimi__result_provider_find(r, name, port);
+  if (found >= 0)
+    return found;
   mimi__provider_t *p = realloc(r->provs, (r->nprovs + 1) * sizeof *p);
   if (!p)
     return -1;

@@ -167,6 +167,24 @@ printf 'x@expired.example.com\nx@expired.example.com\n' > "$T/batch5"
 expect 3 "answer cache: bogus answers are not cached" --batch "$T/batch5" --in-flight 1 --no-endpoints --stats
 has "2 failed, 0 invalid; 2 queries" "answer cache: a bogus answer is asked again"
 
+# ---- an endpoint's status is the weakest answer that led to it ----------------
+# prov.unsigned.example.com's SVCB is unsigned and aliases into the signed
+# chat.example.net: the endpoint is insecure, not secure (the alias decides).
+ep_sec() { # JSON -> "provider:endpoint-status ..." of every endpoint
+  python3 -c 'import json,sys
+d=json.loads(sys.stdin.read())
+print(" ".join(p["provider"]+":"+e["dnssec"] for p in d["providers"] for e in p["endpoints"]))' <<< "$1"
+}
+expect 0 "alias from an unsigned zone into a signed one" --dnssec prefer --json \
+  mimi://prov.unsigned.example.com/u/x mimi://chat.example.net/u/x
+is_sec=$(ep_sec "$(sed -n 1p <<< "$LAST")")$(printf ' ')$(ep_sec "$(sed -n 2p <<< "$LAST")")
+[ "$is_sec" = "prov.unsigned.example.com:insecure chat.example.net:secure" ] \
+  && ok "endpoint status: insecure through an unsigned alias, secure without it" \
+  || fail "endpoint status through an unsigned alias" "got: $is_sec" "$LAST"
+expect 3 "policy require: the provider behind an unsigned alias fails" --json mimi://prov.unsigned.example.com/u/x
+has '"providers":[{"provider":"prov.unsigned.example.com","dnssec":"insecure","failure":"insecure"' \
+  "the provider's failure says insecure"
+
 # ---- c-ares backend on the same fixtures ------------------------------------------
 expect 5 "c-ares backend refuses policy require" --backend cares alice@example.com
 has "does not validate DNSSEC" "message says why"

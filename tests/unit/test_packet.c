@@ -334,6 +334,41 @@ static void test_bad_names(void **state) {
   assert_int_equal(parse(&m, "a.example.", MIMI_RR_TXT, &p), MIMI_EBADRECORD);
 }
 
+/* A TXT whose owner is reached through hops compression pointers: the
+ * first in the owner, the rest a chain inside a NULL RR's RDATA ending at
+ * the question's name. */
+static mimi_status_t ptr_chain(unsigned hops, mimi__packet_t *p) {
+  static msg_t m;
+  size_t k = hops - 2, first;
+  header(&m, 0, 2, 0, 0, "a.example", MIMI_RR_TXT);
+  ptr(&m, 12);
+  rrhead(&m, 10 /* NULL */, 1, 2 * (k + 1));
+  first = m.n;
+  ptr(&m, 12);
+  for (size_t i = 1; i <= k; i++)
+    ptr(&m, first + 2 * (i - 1));
+  ptr(&m, first + 2 * k);
+  rrhead(&m, MIMI_RR_TXT, 1, 2);
+  bytes(&m, "\x01x", 2);
+  return parse(&m, "a.example.", MIMI_RR_TXT, p);
+}
+
+static void test_pointer_hops(void **state) {
+  (void)state;
+  mimi__packet_t p;
+  /* at the cap: the TXT is found at the question's name */
+  assert_int_equal(ptr_chain(MIMI__MAX_PTR_HOPS, &p), MIMI_OK);
+  assert_int_equal(p.n, 1);
+  assert_memory_equal(p.rdata[0], "\x01x", 2);
+  mimi__packet_clear(&p);
+  /* one past it: refused, not walked */
+  assert_int_equal(ptr_chain(MIMI__MAX_PTR_HOPS + 1, &p), MIMI_EBADRECORD);
+  /* a short chain, as a compressor could write: accepted */
+  assert_int_equal(ptr_chain(3, &p), MIMI_OK);
+  assert_int_equal(p.n, 1);
+  mimi__packet_clear(&p);
+}
+
 static void test_name_to_wire(void **state) {
   (void)state;
   uint8_t w[MIMI_MAX_NAME_WIRE];
@@ -367,6 +402,7 @@ int main(void) {
       cmocka_unit_test(test_nxdomain),     cmocka_unit_test(test_ttl_top_bit),
       cmocka_unit_test(test_wrong_question), cmocka_unit_test(test_truncated),
       cmocka_unit_test(test_bad_names),    cmocka_unit_test(test_name_to_wire),
+      cmocka_unit_test(test_pointer_hops),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
