@@ -200,6 +200,7 @@ $(B)/asan/tests/itest_%: $(B)/asan/tests/integration/itest_%.o $(LIB_OBJ_ASAN)
 # A fuzz target of a zone tool's own parsing is linked with that tool's
 # sources except its main.c (FUZZ_TOOL_<target> names the tool).
 FUZZ_TOOL_zonecheck := zonecheck
+FUZZ_TOOL_keyfile := zonegen
 fuzz_extra = $(if $(FUZZ_TOOL_$(1)),$(filter-out %/main.c,$(sort $(wildcard \
   zone-tools/$(FUZZ_TOOL_$(1))/*.c))) $(ZT_COMMON) cli/json.c)
 $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_TOOL_$(t)),$(eval \
@@ -243,7 +244,8 @@ check: all $(CLI_ASAN) $(TOOL_ASAN) $(ZG_TSAN) $(UNIT_BINS) $(REPLAY_BINS) $(INT
 	@B=$(B) bash tests/run.sh $(UNIT_BINS) $(REPLAY_BINS) $(SH_TESTS)
 
 # --- fuzzing (clang libFuzzer) -------------------------------------------
-$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard resolver/src/*.h) $(HEADERS)
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard resolver/src/*.h) $(HEADERS) \
+    $$(call fuzz_extra,$$*)
 	@mkdir -p $(@D)
 	$(CLANG) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -Iresolver/include -Iresolver/src \

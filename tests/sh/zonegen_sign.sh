@@ -193,6 +193,15 @@ out=$("$G" --origin example.com $NS --sign --ksk "$T/$r" --zsk "$T/$z" -o "$T/ou
   || fail "RSA key refused" "exit $rc" "$out"
 out=$("$G" --origin example.org --ns ns1.example.org --sign --ksk "$T/$k" --zsk "$T/$z" "$T/users.csv" 2>&1); rc=$?
 expect_contains "$out" "a key of example.com., not of the zone example.org." "a key of another zone refused"
+# A public key that is no point on the curve (64 octets of 0xff): refused with
+# a message (it was freed twice: found by fuzz_keyfile).
+mkdir -p "$T/badpt"
+sed -E 's|(DNSKEY[[:space:]]+[0-9]+[[:space:]]+3[[:space:]]+13[[:space:]]+).*|\1'"$(printf '\377%.0s' $(seq 1 64) | base64 -w0)"'|' \
+  "$T/$z.key" > "$T/badpt/$z.key"
+cp "$T/$z.private" "$T/badpt/$z.private"
+out=$("$G" --origin example.com $NS --sign --ksk "$T/$k" --zsk "$T/badpt/$z" -o "$T/out.zone" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && expect_contains "$out" "$T/badpt/$z.private does not match $T/badpt/$z.key" \
+  "a public key off the curve: exit 1, the files named" || fail "a public key off the curve" "exit $rc" "$out"
 [ "$(cat "$T/out.zone")" = "old zone, must survive" ] && ok "nothing written after key errors" \
   || fail "nothing written after key errors"
 [ -z "$(ls -A "$T" | grep mimi-tmp)" ] && ok "no temporary files left behind" || fail "temporary files left"

@@ -211,6 +211,7 @@ static EVP_PKEY *ec_from(const uint8_t *priv, size_t privlen, const uint8_t *xy)
       EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) != 1)
     pkey = NULL;
   EVP_PKEY_CTX_free(ctx);
+  ctx = NULL; /* freed again below when the pair check is skipped */
   if (pkey && ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL ||
                EVP_PKEY_pairwise_check(ctx) != 1)) {
     EVP_PKEY_free(pkey);
@@ -233,19 +234,13 @@ static char *base_of(const char *path) {
   return strdup(path);
 }
 
-int zg_key_load(zg_key_t *k, const char *path, const char *origin) {
-  char *base = base_of(path), *pub = NULL, *priv = NULL, *ktext = NULL, *ptext = NULL;
+int zg_key_parse(zg_key_t *k, const char *pub, const char *ktext, const char *priv,
+                 const char *ptext, const char *origin) {
   char val[2048];
   uint8_t d[64];
   int rc = -1;
   memset(k, 0, sizeof *k);
-  if (!base || !(pub = join(base, ".key", "")) || !(priv = join(base, ".private", ""))) {
-    fprintf(stderr, "mimi-zonegen: out of memory\n");
-    goto done;
-  }
-  if (!(ktext = read_file(pub)) || parse_dotkey(k, pub, ktext, origin) != 0)
-    goto done;
-  if (!(ptext = read_file(priv)))
+  if (parse_dotkey(k, pub, ktext, origin) != 0)
     goto done;
   if (!field(ptext, "Private-key-format", val, sizeof val) ||
       !field(ptext, "Algorithm", val, sizeof val)) {
@@ -283,6 +278,21 @@ int zg_key_load(zg_key_t *k, const char *path, const char *origin) {
 done:
   OPENSSL_cleanse(d, sizeof d);
   OPENSSL_cleanse(val, sizeof val);
+  return rc;
+}
+
+int zg_key_load(zg_key_t *k, const char *path, const char *origin) {
+  char *base = base_of(path), *pub = NULL, *priv = NULL, *ktext = NULL, *ptext = NULL;
+  int rc = -1;
+  memset(k, 0, sizeof *k);
+  if (!base || !(pub = join(base, ".key", "")) || !(priv = join(base, ".private", ""))) {
+    fprintf(stderr, "mimi-zonegen: out of memory\n");
+    goto done;
+  }
+  if (!(ktext = read_file(pub)) || !(ptext = read_file(priv)))
+    goto done;
+  rc = zg_key_parse(k, pub, ktext, priv, ptext, origin);
+done:
   if (ptext)
     OPENSSL_cleanse(ptext, strlen(ptext));
   free(ptext);

@@ -33,6 +33,10 @@ typedef struct {
 
 /* keys.c. Messages are printed (naming the file); 0 or -1. */
 int zg_key_load(zg_key_t *k, const char *path, const char *origin);
+/* The same from the two files' texts (untrusted: a fuzz target's entry);
+ * pub and priv name them in messages. */
+int zg_key_parse(zg_key_t *k, const char *pub, const char *ktext, const char *priv,
+                 const char *ptext, const char *origin);
 /* --keys DIR: the KSK and ZSK of origin there, generated on first use. */
 int zg_keys_dir(zg_key_t *ksk, zg_key_t *zsk, const char *dir, const char *origin);
 void zg_key_free(zg_key_t *k);
