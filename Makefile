@@ -96,7 +96,7 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen test test-debian13 test-chroot check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen soak test test-debian13 test-chroot check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -331,6 +331,13 @@ demo:
 bench-module: all
 	@bash scripts/deps.sh
 	@bash bench/mod_mimi.sh $(B)
+
+# Soak (not a test): knotd + mod-mimi + mod-onlinesign under dnsperf while
+# the database changes every second and knotd reloads every 20 s; 2 and 160
+# UDP workers. SOAK_SECONDS=300 SOAK_USERS=1000000 by default.
+soak: all
+	@bash scripts/deps.sh
+	@bash bench/soak.sh $(B)
 
 # BENCH_USERS=100000 for a quick run (default 1,000,000).
 bench-zonegen: all
