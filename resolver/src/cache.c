@@ -48,6 +48,8 @@ static uint64_t hash_key(const char *name, uint16_t qtype) {
   return h;
 }
 
+size_t mimi__cache_used(const mimi__cache_t *c) { return c->used; }
+
 mimi__cache_t *mimi__cache_new(size_t budget) {
   mimi__cache_t *c = calloc(1, sizeof *c);
   if (!c)

@@ -89,6 +89,8 @@ typedef struct mimi__centry mimi__centry_t;
 
 mimi__cache_t *mimi__cache_new(size_t budget);
 void mimi__cache_free(mimi__cache_t *c);
+/* Octets the entries take, as counted against the budget. */
+size_t mimi__cache_used(const mimi__cache_t *c);
 /* A live entry, or NULL. Valid until the next put. */
 const mimi__centry_t *mimi__cache_get(mimi__cache_t *c, const char *name,
                                       uint16_t qtype, int64_t now);

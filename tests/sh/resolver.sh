@@ -35,9 +35,15 @@ others=$(grep -E 'error:|warning:' "$KNOT_DIR/knotd.log" | grep -v 'broken.examp
 
 SRV="127.0.0.1@$KNOT_PORT"
 TA="$T/fx/trust-anchors.ds"
-# A port where nothing listens: bind one with knotd's port + 1 unlikely used;
-# confirm with kdig that it does not answer.
+# A port where nothing listens: knotd's port + 1, confirmed with kdig (no
+# answer over UDP), so that the timeout tests below test a dead server.
 DEAD="127.0.0.1@$((KNOT_PORT + 1))"
+if kdig @127.0.0.1 -p $((KNOT_PORT + 1)) +time=1 +retry=0 +notcp SOA example.com 2>&1 |
+     grep -q 'status: '; then
+  fail "the dead port $DEAD does not answer" "something answers there"
+else
+  ok "the dead port $DEAD does not answer (kdig)"
+fi
 run() { "$L" --server "$SRV" --trust-anchor "$TA" --timeout 4000 "$@" 2>&1; }
 
 # expect RC NAME ARGS... : exit status of mimi-lookup

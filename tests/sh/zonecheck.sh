@@ -170,8 +170,13 @@ rc_is 5 "a readable and a missing file: local error wins"
 has "$F/length.zone" 7 error txt-too-long
 expect_contains "$(cat "$T/err")" "2 files (1 not read), 1 error" "the summary counts the file not read"
 run --json --quiet "$F/txt.zone"
-grep -q '"severity":"warning"' "$T/out" && fail "--json --quiet: no warnings" "$(cat "$T/out")" \
-  || ok "--json --quiet: no warnings"
+# Errors still reported (and the exit status says so), warnings gone.
+rc_is 1 "--json --quiet txt.zone: exit 1 for its errors"
+if grep -q '"severity":"error"' "$T/out" && ! grep -q '"severity":"warning"' "$T/out"; then
+  ok "--json --quiet: errors kept, no warnings"
+else
+  fail "--json --quiet: errors kept, no warnings" "$(cat "$T/out")"
+fi
 "$C" --help | grep -q -- '--origin' && ok "--help" || fail "--help"
 "$C" --version | grep -q 'MIMI-DNS/1' && ok "--version" || fail "--version"
 
