@@ -6,6 +6,12 @@
 #include "json.h"
 #include "output.h"
 
+/* Mapping i came from the identifier (a MIMI URI), not from a DNS answer. */
+static int from_input(const mimi_result_t *r, size_t i) {
+  const char *src = mimi_result_mapping_source(r, i);
+  return src && strcmp(src, MIMI_SOURCE_INPUT) == 0;
+}
+
 static const char *trust_line(mimi_dnssec_t s) {
   switch (s) {
   case MIMI_DNSSEC_SECURE: return "fully validated";
@@ -67,7 +73,7 @@ static void text_mapping(FILE *f, const mimi_result_t *r, size_t i) {
     fprintf(f, "\tt=%s", mimi_record_tags(m));
   if (mimi_record_service(m))
     fprintf(f, "\ts=%s", mimi_record_service(m));
-  if (mimi_result_mapping_source(r, i))
+  if (!from_input(r, i))
     fprintf(f, "\tttl=%u", (unsigned)mimi_record_ttl(m));
   fputc('\n', f);
 }
@@ -128,6 +134,8 @@ void output_text(FILE *f, const mimi_result_t *r, int short_mode) {
       text_mapping(f, r, i);
     if (mimi_id_class(id) != MIMI_ID_URI)
       text_trust(f, mimi_result_dnssec(r), "");
+    else
+      fputs("; the mapping is the input itself (no DNS answer, no DNSSEC status)\n", f);
     break;
   case MIMI_OUTCOME_NOTFOUND:
     fputs("not found\n", f);
@@ -253,7 +261,9 @@ void output_json(FILE *f, const mimi_result_t *r, int trace) {
   json_kv_string(&j, "class", mimi_id_class_name(mimi_id_class(id)));
   json_kv_string(&j, "canonical", mimi_id_canonical(id));
   json_kv_string(&j, "outcome", mimi_outcome_name(mimi_result_outcome(r)));
-  json_kv_string(&j, "dnssec", mimi_dnssec_name(mimi_result_dnssec(r)));
+  /* No DNS answer decided a MIMI URI's mapping: no status (§6). */
+  json_kv_string(&j, "dnssec", mimi_id_class(mimi_result_identifier(r)) == MIMI_ID_URI
+                                   ? NULL : mimi_dnssec_name(mimi_result_dnssec(r)));
   json_failure(&j, mimi_result_failure(r), mimi_result_reason(r));
   json_key(&j, "ede");
   if (mimi_result_ede(r) >= 0)
@@ -274,7 +284,9 @@ void output_json(FILE *f, const mimi_result_t *r, int trace) {
     json_tags(&j, mimi_record_tags(m));
     json_kv_string(&j, "service", mimi_record_service(m));
     json_kv_int(&j, "ttl", mimi_record_ttl(m));
-    json_kv_string(&j, "dnssec", mimi_dnssec_name(mimi_result_mapping_dnssec(r, i)));
+    /* A mapping from the input has no DNSSEC status of its own (§6). */
+    json_kv_string(&j, "dnssec", from_input(r, i) ? NULL
+                   : mimi_dnssec_name(mimi_result_mapping_dnssec(r, i)));
     json_kv_string(&j, "source", mimi_result_mapping_source(r, i));
     json_end_object(&j);
   }

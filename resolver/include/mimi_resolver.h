@@ -304,6 +304,8 @@ MIMI_EXPORT int mimi_result_ede(const mimi_result_t *r);
 /**
  * DNSSEC status of the answer that decided the outcome (the mapping RRset,
  * or the denial for "not found"; the weakest along CNAME/NAPTR chains).
+ * MIMI_DNSSEC_UNCHECKED for a MIMI URI: no DNS answer decided its mapping
+ * (PROFILE §6); its providers' statuses are those of their endpoints.
  */
 MIMI_EXPORT mimi_dnssec_t mimi_result_dnssec(const mimi_result_t *r);
 
@@ -314,13 +316,18 @@ MIMI_EXPORT size_t mimi_result_mapping_count(const mimi_result_t *r);
 MIMI_EXPORT const mimi_record_t *mimi_result_mapping(const mimi_result_t *r,
                                                      size_t i);
 
-/** DNSSEC status of mapping i. */
+/** DNSSEC status of mapping i; MIMI_DNSSEC_UNCHECKED for a mapping taken
+ * from the input (source MIMI_SOURCE_INPUT), which has none of its own. */
 MIMI_EXPORT mimi_dnssec_t mimi_result_mapping_dnssec(const mimi_result_t *r,
                                                      size_t i);
 
+/** The source of a mapping taken from the identifier itself (a MIMI URI). */
+#define MIMI_SOURCE_INPUT "input"
+
 /**
- * The DNS name mapping i was found at (absolute), e.g. the hashed owner
- * name, its case-retry name, or an ENUM name. NULL for a MIMI URI. Owned by r.
+ * The DNS name mapping i was found at (absolute, so ending in "."), e.g.
+ * the hashed owner name, its case-retry name, or an ENUM name; or
+ * MIMI_SOURCE_INPUT for a MIMI URI's mapping. Owned by r.
  */
 MIMI_EXPORT const char *mimi_result_mapping_source(const mimi_result_t *r,
                                                    size_t i);

@@ -29,6 +29,7 @@ typedef struct {
   ubq_t *pending; /* every query whose callback may still fire */
   const char *server; /* for the trace: the forwarder, or NULL */
   char *server_store;
+  int validating; /* trust anchors were given: "insecure" is then a proof */
 } ubb_t;
 
 struct ubq {
@@ -205,6 +206,7 @@ static mimi_status_t ubb_start(mimi_ctx_t *ctx, void **be, char *err,
       return st;
     }
   }
+  b->validating = tas.n > 0;
   mimi__ta_clear(&tas);
   *be = b;
   return MIMI_OK;
@@ -239,9 +241,15 @@ static void ub_done(void *mydata, int err, struct ub_result *r) {
     goto done;
   }
   a.rcode = r->rcode;
-  /* A bogus answer has havedata=1 too: only "secure" means validated. */
+  /* A bogus answer has havedata=1 too: only "secure" means validated.
+   * "insecure" claims a proof of no signatures (PROFILE §6): there is none
+   * without a trust anchor, nor in an error rcode (SERVFAIL, REFUSED...),
+   * which is then "unchecked". */
   a.sec = r->secure ? MIMI_DNSSEC_SECURE
-                    : r->bogus ? MIMI_DNSSEC_BOGUS : MIMI_DNSSEC_INSECURE;
+          : r->bogus ? MIMI_DNSSEC_BOGUS
+          : !q->b->validating || (r->rcode != 0 && r->rcode != 3)
+              ? MIMI_DNSSEC_UNCHECKED
+              : MIMI_DNSSEC_INSECURE;
   a.why = r->why_bogus;
   a.ttl = (uint32_t)(r->ttl < 0 ? 0 : r->ttl);
   if (r->havedata && a.sec != MIMI_DNSSEC_BOGUS) {

@@ -414,12 +414,14 @@ static mimi_status_t start_uri(mimi_query_t *q) {
   if ((st = mimi_record_new(&rec)) != MIMI_OK ||
       (st = mimi_record_set_provider(rec, mimi_id_domain(id), NULL, 0)) ||
       (st = mimi_record_set_account(rec, mimi_id_account(id), NULL, 0)) ||
-      (st = mimi__result_add_mapping(q->res, rec, NULL, MIMI_DNSSEC_SECURE))) {
+      (st = mimi__result_add_mapping(q->res, rec, MIMI_SOURCE_INPUT,
+                                     MIMI_DNSSEC_UNCHECKED))) {
     if (st != MIMI_ENOMEM)
       mimi_record_free(rec);
     return st == MIMI_ENOMEM ? st : MIMI_EBADID;
   }
   q->res->outcome = MIMI_OUTCOME_FOUND;
+  q->res->sec = MIMI_DNSSEC_UNCHECKED; /* from the input, not the DNS (§6) */
   q->uri_port = mimi_id_port(id);
   return MIMI_OK;
 }

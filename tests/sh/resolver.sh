@@ -173,6 +173,33 @@ printf 'x@expired.example.com\nx@expired.example.com\n' > "$T/batch5"
 expect 3 "answer cache: bogus answers are not cached" --batch "$T/batch5" --in-flight 1 --no-endpoints --stats
 has "2 failed, 0 invalid; 2 queries" "answer cache: a bogus answer is asked again"
 
+# ---- statuses claim no more than was checked (PROFILE §6) ----------------------
+# Policy off without a trust anchor: nothing is validated, so "unchecked",
+# not "insecure" (which claims a proof of no signatures).
+out=$("$L" --server "$SRV" --dnssec off --no-endpoints --json alice@example.com 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ $out == *'"outcome":"found","dnssec":"unchecked"'* ]] \
+  && ok "--dnssec off without an anchor: unchecked" || fail "--dnssec off without an anchor" "exit $rc" "$out"
+out=$("$L" --server "$SRV" --dnssec off --no-endpoints alice@example.com 2>&1)
+expect_contains "$out" "; unchecked answer (no DNSSEC validation)" "--dnssec off without an anchor: the text says unchecked"
+# With the anchors, an unsigned zone is proven insecure.
+expect 0 "unsigned zone with anchors, policy prefer" --dnssec prefer --no-endpoints --json u@unsigned.example.com
+has '"outcome":"found","dnssec":"insecure"' "proven unsigned: insecure"
+# A mimi:// URI's mapping is the input: source "input", no DNSSEC status,
+# even with the c-ares backend; its endpoints keep theirs.
+for be in unbound cares; do
+  pol=require; [ $be = cares ] && pol=off
+  expect 0 "$be: mimi:// URI" --backend $be --dnssec $pol --json mimi://chat.example.net/u/x
+  has '"outcome":"found","dnssec":null,' "$be: URI: no status at the top"
+  has '"dnssec":null,"source":"input"}' "$be: URI: the mapping's source is the input"
+done
+has '"endpoints":[{"source":"SVCB"' "URI: endpoints looked up"
+has '"dnssec":"unchecked"}]}]' "c-ares: the endpoint is unchecked"
+expect 0 "mimi:// URI, text" mimi://chat.example.net/u/x
+has "; the mapping is the input itself (no DNS answer, no DNSSEC status)" "URI: the text says where the mapping came from"
+# A SERVFAIL proves nothing: the trace says unchecked.
+expect 4 "SERVFAIL traced" --dnssec prefer --no-endpoints --trace b@broken.example.com
+has "._mimi.broken.example.com. TXT: rcode 2, unchecked" "SERVFAIL: unchecked in the trace"
+
 # ---- an endpoint's status is the weakest answer that led to it ----------------
 # prov.unsigned.example.com's SVCB is unsigned and aliases into the signed
 # chat.example.net: the endpoint is insecure, not secure (the alias decides).
