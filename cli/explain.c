@@ -119,7 +119,8 @@ int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
         json_kv_string(&j, "error", msg);
         json_end_object(&j);
       } else {
-        fprintf(err, "mimi-lookup: %s: %s\n", ids[k], msg);
+        char show[96]; /* the input may be long, or hide characters */
+        fprintf(err, "mimi-lookup: %s: %s\n", mimi_printable(show, sizeof show, ids[k]), msg);
       }
       rc = st == MIMI_ENOMEM ? EXIT_LOCAL : (rc == EXIT_FOUND ? EXIT_USAGE : rc);
       mimi_id_free(id);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch.h"
 #include "exit_codes.h"
 #include "lookup.h"
 #include "output.h"
@@ -46,47 +47,6 @@ static int add_item(run_t *r, const char *s, long line) {
   return 1;
 }
 
-/* One identifier per line; blank lines and "#" comments are skipped. */
-static int read_batch(run_t *r, const char *path) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-  char *line = NULL;
-  size_t cap = 0;
-  long no = 0;
-  ssize_t len;
-  if (!f) {
-    fprintf(stderr, "mimi-lookup: %s: %s\n", path, strerror(errno));
-    return 0;
-  }
-  while ((len = getline(&line, &cap, f)) >= 0) {
-    no++;
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
-                       line[len - 1] == ' ' || line[len - 1] == '\t'))
-      line[--len] = '\0';
-    char *p = line;
-    while (*p == ' ' || *p == '\t')
-      p++;
-    if (*p == '\0' || *p == '#')
-      continue;
-    if (!add_item(r, p, no)) {
-      fputs("mimi-lookup: out of memory\n", stderr);
-      free(line);
-      if (f != stdin)
-        fclose(f);
-      return 0;
-    }
-  }
-  free(line);
-  if (ferror(f)) {
-    fprintf(stderr, "mimi-lookup: %s: read error\n", path);
-    if (f != stdin)
-      fclose(f);
-    return 0;
-  }
-  if (f != stdin)
-    fclose(f);
-  return 1;
-}
-
 static void on_result(void *arg, mimi_status_t st, mimi_result_t *res) {
   item_t *it = arg;
   it->done = 1;
@@ -101,10 +61,12 @@ static void on_result(void *arg, mimi_status_t st, mimi_result_t *res) {
 
 static void print_item(const item_t *it, const run_opts_t *o, const char *src) {
   if (!it->res) {
+    char show[96]; /* the input may be long, or hide characters */
+    mimi_printable(show, sizeof show, it->input);
     if (it->line)
-      fprintf(stderr, "%s:%ld: %s: %s\n", src, it->line, it->input, it->err);
+      fprintf(stderr, "%s:%ld: %s: %s\n", src, it->line, show, it->err);
     else
-      fprintf(stderr, "mimi-lookup: %s: %s\n", it->input, it->err);
+      fprintf(stderr, "mimi-lookup: %s: %s\n", show, it->err);
     if (o->json)
       output_json_error(stdout, it->input, it->err);
     return;
@@ -139,7 +101,15 @@ int lookup_run(mimi_ctx_t *ctx, char **ids, int n, const run_opts_t *o) {
       fputs("mimi-lookup: out of memory\n", stderr);
       return EXIT_LOCAL;
     }
-  if (o->batch && !read_batch(&r, o->batch)) {
+  batch_t bf = {0};
+  int read_ok = !o->batch || batch_read(&bf, o->batch);
+  for (int i = 0; read_ok && i < bf.n; i++)
+    if (!add_item(&r, bf.ids[i], bf.lines[i])) {
+      fputs("mimi-lookup: out of memory\n", stderr);
+      read_ok = 0;
+    }
+  batch_free(&bf);
+  if (!read_ok) {
     code = EXIT_LOCAL;
     goto done;
   }
@@ -155,7 +125,9 @@ int lookup_run(mimi_ctx_t *ctx, char **ids, int n, const run_opts_t *o) {
         continue;
       }
       it->done = 1;
-      it->code = st == MIMI_EBADID ? EXIT_USAGE : EXIT_LOCAL;
+      /* Not a valid identifier (ETOOLONG: its names would not fit the
+       * DNS): a usage error, as --explain and the JSON "exit" say. */
+      it->code = st == MIMI_EBADID || st == MIMI_ETOOLONG ? EXIT_USAGE : EXIT_LOCAL;
       if (st == MIMI_ECONFIG) {
         fprintf(stderr, "mimi-lookup: configuration: %s\n", it->err);
         fatal = 1;

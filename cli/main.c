@@ -13,6 +13,7 @@
 #include <mimi.h>
 
 #include "exit_codes.h"
+#include "batch.h"
 #include "explain.h"
 #include "lookup.h"
 
@@ -168,7 +169,14 @@ int main(int argc, char **argv) {
     case OPT_SHORT: ro.short_mode = 1; break;
     case OPT_TRACE: ro.trace = 1; break;
     case OPT_STATS: ro.stats = 1; break;
-    case OPT_BATCH: ro.batch = optarg; break;
+    case OPT_BATCH:
+      if (ro.batch) { /* the first would be dropped without a word */
+        fputs("mimi-lookup: --batch given twice; give one file (or - for standard input)\n",
+              stderr);
+        return EXIT_USAGE;
+      }
+      ro.batch = optarg;
+      break;
     case OPT_INFLIGHT:
       if (!parse_uint(optarg, 1, 10000, &v)) {
         fprintf(stderr, "mimi-lookup: --in-flight '%s': 1-10000\n", optarg);
@@ -197,8 +205,20 @@ int main(int argc, char **argv) {
     fputs("mimi-lookup: no identifier given\nTry 'mimi-lookup --help'.\n", stderr);
     return EXIT_USAGE;
   }
-  if (explain)
-    return explain_run(argv + optind, argc - optind, &popts, ro.json, stdout, stderr);
+  if (explain) {
+    /* The identifiers of --batch too, after those of the command line. */
+    batch_t b = {0};
+    int rc = EXIT_LOCAL;
+    for (int i = optind; i < argc; i++)
+      if (!batch_add(&b, argv[i], 0))
+        goto explain_done;
+    if (ro.batch && !batch_read(&b, ro.batch))
+      goto explain_done;
+    rc = explain_run(b.ids, b.n, &popts, ro.json, stdout, stderr);
+  explain_done:
+    batch_free(&b);
+    return rc;
+  }
 
   if ((st = mimi_ctx_new(&ctx)) != MIMI_OK)
     goto ctx_fail;

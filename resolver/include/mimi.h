@@ -84,6 +84,18 @@ MIMI_EXPORT const char *mimi_version(int *num);
 MIMI_EXPORT void mimi_free(void *ptr);
 
 /**
+ * A short printable form of untrusted text (an identifier as typed, say),
+ * for messages: valid UTF-8 as it is; ASCII controls and bytes that are not
+ * UTF-8 as \xNN; other controls and invisible code points (zero-width,
+ * bidirectional controls, byte-order mark) as \u{XXXX}; cut with "..." to
+ * fit dstlen.
+ * @param dst receives the text (NUL-terminated); dstlen >= 8.
+ * @param s the text, NUL-terminated; NULL gives "".
+ * @return dst, or "" (static) if dstlen < 8.
+ */
+MIMI_EXPORT const char *mimi_printable(char *dst, size_t dstlen, const char *s);
+
+/**
  * Presentation name of a DNS RR type ("TXT", "SVCB", ...).
  * @return a static string for the types this library uses, else NULL.
  */

@@ -57,7 +57,7 @@ static mimi_status_t check_ldh(const char *name, int min_labels,
     }
     char c = name[i];
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-      char one[8];
+      char one[16];
       mimi__seterr(err, errlen, "%s '%s' contains '%s', not allowed in a host name",
                    what, mimi__show(show, sizeof show, name, n),
                    mimi__show(one, sizeof one, &name[i], 1));

@@ -5,7 +5,9 @@
  * "im:"/"mailto:" prefix and a leading "@": anything with an '@' is an
  * email-style handle; a leading "+" or only digits and visual separators is
  * a phone number (without "+" an error: never guessed into E.164); the rest
- * is a domain handle.
+ * is a domain handle. Input that would look up a name nobody meant is a
+ * usage error naming the problem: invisible characters, other URI schemes,
+ * a second '@', a local part longer than RFC 5321 allows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,7 @@ struct mimi_id {
 };
 
 #define E164_MAX_DIGITS 15 /* ITU-T E.164 §6.2.1 */
+#define LOCAL_MAX_OCTETS 64 /* RFC 5321 §4.5.3.1.1, also for UTF-8 (RFC 6531 §3.3) */
 #define GENERIC_HELP                                                           \
   "expected +E.164 number, local@domain, a domain handle or mimi:// URI"
 
@@ -46,12 +49,18 @@ static int is_visual_sep(char c) {
 static mimi_status_t parse_phone(mimi_id_t *id, const char *s, size_t len,
                                  char *err, size_t errlen) {
   char digits[E164_MAX_DIGITS + 2]; /* "+" and up to 15 digits */
-  char show[MIMI_SHOWLEN], one[8];
+  char show[MIMI_SHOWLEN], one[16];
   size_t nd = 0, total = 0;
   int plus = 0, seen = 0;
 
   for (size_t i = 0; i < len; i++) {
     char c = s[i];
+    /* "+44 (0)20 7946 0148": the national trunk prefix in brackets after
+     * the country code (ITU-T E.123 §2.7) is not dialled from abroad. */
+    if (c == '(' && nd > 0 && i + 2 < len && s[i + 1] == '0' && s[i + 2] == ')') {
+      i += 2;
+      continue;
+    }
     if (is_visual_sep(c))
       continue;
     if (c == '+' && !seen) {
@@ -131,9 +140,17 @@ static mimi_status_t parse_handle(mimi_id_t *id, const char *s, size_t len,
   mimi_status_t st;
   mimi_buf_t b;
 
+  size_t ats = 0;
   for (size_t i = 0; i < len; i++)
     if (s[i] == '@')
-      at = s + i; /* the last '@' separates the domain (RFC 5321 §4.1.2) */
+      at = s + i, ats++; /* the last '@' separates the domain (RFC 5321 §4.1.2) */
+  /* An '@' in the local part is only allowed quoted (RFC 5321 §4.1.2);
+   * "alice@@example.com" is a typo, not the local part "alice@". */
+  if (ats > 1 && !(s[0] == '"' && at > s + 1 && at[-1] == '"')) {
+    mimi__seterr(err, errlen, "handle has %zu '@'; a handle is local@domain with "
+                 "one '@' (an '@' in the local part must be quoted)", ats);
+    return MIMI_EBADID;
+  }
   if (at == s) {
     mimi__seterr(err, errlen, "handle has an empty local part before '@'");
     return MIMI_EBADID;
@@ -161,6 +178,11 @@ static mimi_status_t parse_handle(mimi_id_t *id, const char *s, size_t len,
   }
   if ((st = nfc(s, (size_t)(at - s), &id->local)) != MIMI_OK)
     return st;
+  if (strlen(id->local) > LOCAL_MAX_OCTETS) {
+    mimi__seterr(err, errlen, "handle local part has %zu octets; at most %d are "
+                 "allowed (RFC 5321 §4.5.3.1.1)", strlen(id->local), LOCAL_MAX_OCTETS);
+    return MIMI_EBADID;
+  }
   st = mimi__host_canon(at + 1, (size_t)(s + len - at - 1), 1, "domain",
                         &id->domain, err, errlen);
   if (st != MIMI_OK)
@@ -241,11 +263,72 @@ static int has_control(const char *s, size_t len, char *err, size_t errlen) {
   return 0;
 }
 
+/* Digits and visual separators only, with at least one digit ("-" alone is
+ * not a number anybody meant). */
 static int only_phone_chars(const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++)
-    if (!(is_visual_sep(s[i]) || (s[i] >= '0' && s[i] <= '9')))
+  int digit = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] >= '0' && s[i] <= '9')
+      digit = 1;
+    else if (!is_visual_sep(s[i]))
       return 0;
-  return 1;
+  }
+  return digit;
+}
+
+/* The code point of the UTF-8 sequence at s[*i] (valid UTF-8); *i moves on. */
+static uint32_t utf8_next(const char *s, size_t len, size_t *i) {
+  const unsigned char *u = (const unsigned char *)s;
+  uint32_t c = u[*i];
+  size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  if (n > 1)
+    c &= 0x7F >> n;
+  for (size_t k = 1; k < n && *i + k < len; k++)
+    c = c << 6 | (u[*i + k] & 0x3F);
+  *i += n;
+  return c;
+}
+
+/* Code points that are invisible, or look like the '@' the parser splits
+ * on: an identifier holding one would look up a name nobody can see. */
+static const char *invisible(uint32_t c) {
+  switch (c) {
+  case 0x00AD: return "a soft hyphen (U+00AD)";
+  case 0x200B: return "a zero-width space (U+200B)";
+  case 0x2060: return "a word joiner (U+2060)";
+  case 0xFEFF: return "a byte-order mark (U+FEFF)";
+  case 0xFF20: return "a full-width '@' (U+FF20; write '@')";
+  case 0xFE6B: return "a small '@' (U+FE6B; write '@')";
+  default: break;
+  }
+  if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+      c == 0x200E || c == 0x200F)
+    return "a bidirectional control (U+200E-200F, U+202A-202E, U+2066-2069)";
+  return NULL;
+}
+
+static int has_invisible(const char *s, size_t len, char *err, size_t errlen) {
+  for (size_t i = 0; i < len;) {
+    size_t at = i;
+    const char *what = invisible(utf8_next(s, len, &i));
+    if (what) {
+      mimi__seterr(err, errlen, "identifier contains %s at octet %zu", what, at + 1);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* "scheme:" (RFC 3986 §3.1) at the start: its length, or 0. */
+static size_t scheme_len(const char *s, size_t len) {
+  size_t i = 0;
+  if (!len || !((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z'))
+    return 0;
+  while (i < len && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+                     (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' ||
+                     s[i] == '.'))
+    i++;
+  return i < len && s[i] == ':' ? i + 1 : 0;
 }
 
 MIMI_EXPORT mimi_status_t mimi_id_parse(const char *input, mimi_id_t **out,
@@ -277,8 +360,20 @@ MIMI_EXPORT mimi_status_t mimi_id_parse(const char *input, mimi_id_t **out,
     mimi__seterr(err, errlen, "identifier is not valid UTF-8");
     return MIMI_EBADID;
   }
-  if (has_control(s, len, err, errlen))
+  if (has_control(s, len, err, errlen) || has_invisible(s, len, err, errlen))
     return MIMI_EBADID;
+  size_t sl = scheme_len(s, len);
+  static const char *const schemes[] = {"mimi:", "tel:", "im:", "mailto:"};
+  int known = 0;
+  for (size_t i = 0; sl && i < sizeof schemes / sizeof *schemes; i++)
+    known |= sl == strlen(schemes[i]) && mimi__strncaseeq(s, schemes[i], sl);
+  if (sl && !known) {
+    char show[MIMI_SHOWLEN];
+    mimi__seterr(err, errlen, "'%s' URIs are not MIMI identifiers: give the "
+                 "address itself (local@domain), a +E.164 number or a mimi:// URI",
+                 mimi__show(show, sizeof show, s, sl));
+    return MIMI_EBADID;
+  }
   if (!(id = calloc(1, sizeof(*id))))
     return MIMI_ENOMEM;
 
@@ -303,16 +398,21 @@ MIMI_EXPORT mimi_status_t mimi_id_parse(const char *input, mimi_id_t **out,
         goto done;
       }
     }
+    int at_prefix = 0;
     if (len && s[0] == '@') /* "@alice@example.com", "@alice.example.org" */
-      s++, len--;
+      s++, len--, at_prefix = 1;
     /* An '@' makes it a handle, even when the local part starts with '+'
-     * ("+tag@example.com"); otherwise '+' or digits make it a phone number. */
-    if (memchr(s, '@', len)) {
+     * ("+tag@example.com"); otherwise '+' or digits make it a phone number,
+     * unless a leading '@' said it is a handle. */
+    if (at_prefix && len == 0) {
+      mimi__seterr(err, errlen, "'@' alone is not an identifier: " GENERIC_HELP);
+      st = MIMI_EBADID;
+    } else if (memchr(s, '@', len)) {
       st = parse_handle(id, s, len, err, errlen);
     } else if (explicit_handle) {
       mimi__seterr(err, errlen, "im:/mailto: identifier needs the form local@domain");
       st = MIMI_EBADID;
-    } else if (s[0] == '+' || only_phone_chars(s, len)) {
+    } else if (!at_prefix && (s[0] == '+' || only_phone_chars(s, len))) {
       st = parse_phone(id, s, len, err, errlen);
     } else {
       st = parse_domain(id, s, len, err, errlen);

@@ -127,28 +127,48 @@ int mimi__utf8_valid(const char *s, size_t len) {
   return u8_check((const uint8_t *)s, len) == NULL;
 }
 
+/* Shown escaped: controls, and what is invisible or reorders text. */
+static int show_escaped(ucs4_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x00AD ||
+         (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF;
+}
+
 const char *mimi__show(char *dst, size_t dstlen, const char *s, size_t len) {
   static const char hex[] = "0123456789abcdef";
+  const uint8_t *u = (const uint8_t *)s;
   size_t o = 0;
   if (!dst || dstlen < 8)
     return "";
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    size_t need = (c >= 0x20 && c < 0x7f) ? 1 : 4;
+  for (size_t i = 0; i < len;) {
+    ucs4_t c;
+    int n = u8_mbtouc(&c, u + i, len - i);
+    int bad = c == 0xFFFD && !(n == 3 && u[i] == 0xEF && u[i + 1] == 0xBF && u[i + 2] == 0xBD);
+    /* Valid printable UTF-8 as it is; escapes: \xNN for a byte that is
+     * not UTF-8, \u{XXXX} for a control or invisible code point. */
+    char esc[16];
+    size_t need;
+    if (bad || c < 0x20 || c == 0x7F) { /* a byte: \\xNN */
+      esc[0] = '\\', esc[1] = 'x', esc[2] = hex[u[i] >> 4], esc[3] = hex[u[i] & 15];
+      need = 4, n = 1, bad = 1;
+    } else if (show_escaped(c)) {
+      need = (size_t)snprintf(esc, sizeof esc, "\\u{%04X}", (unsigned)c);
+    } else {
+      need = (size_t)n;
+    }
     if (o + need + 4 > dstlen) { /* keep room for "..." and NUL */
       memcpy(dst + o, "...", 3);
       o += 3;
       break;
     }
-    if (need == 1) {
-      dst[o++] = (char)c;
-    } else {
-      dst[o++] = '\\';
-      dst[o++] = 'x';
-      dst[o++] = hex[c >> 4];
-      dst[o++] = hex[c & 15];
-    }
+    memcpy(dst + o, bad || show_escaped(c) ? esc : (const char *)u + i, need);
+    o += need;
+    i += (size_t)n;
   }
   dst[o] = '\0';
   return dst;
+}
+
+MIMI_EXPORT const char *mimi_printable(char *dst, size_t dstlen, const char *s) {
+  return mimi__show(dst, dstlen, s ? s : "", s ? strlen(s) : 0);
 }

@@ -112,4 +112,47 @@ out=$("$L" --backend cares --server 127.0.0.1@9 alice@example.com 2>&1); rc=$?
 [ $rc -eq 5 ] && ok "c-ares backend with policy require: exit 5" || fail "c-ares with require" "exit $rc"
 expect_contains "$out" "c-ares backend does not validate DNSSEC" "message says why"
 
+# ---- odd input: understood, or a usage error naming the problem ----------------
+# A byte-order mark at the start of a --batch file is not part of the first
+# identifier; one inside an identifier is refused by name.
+printf '\xef\xbb\xbfalice@example.com\n+44 (0)20 7946 0148\n' > "$T/bom.txt"
+out=$("$L" -e --json --batch "$T/bom.txt" 2>&1); rc=$?
+if [ $rc -eq 0 ] && [[ $out == *'"input":"alice@example.com","class":"handle"'* ]] &&
+   [[ $out == *'"canonical":"+442079460148"'* ]]; then
+  ok "--batch: a leading BOM skipped; (0) trunk prefix dropped"
+else
+  fail "--batch with a BOM" "exit $rc" "$out"
+fi
+printf 'bob@example.com\n' > "$T/b2.txt"
+out=$("$L" -e --batch "$T/bom.txt" --batch "$T/b2.txt" 2>&1); rc=$?
+[ $rc -eq 2 ] && [[ $out == *"--batch given twice"* ]] && ok "--batch twice: exit 2, said" \
+  || fail "--batch twice" "exit $rc" "$out"
+out=$("$L" -e --json carol@example.com --batch "$T/b2.txt" 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ $out == *'"input":"carol@example.com"'*'"input":"bob@example.com"'* ]] \
+  && ok "--explain: the command line's identifiers, then the batch's" || fail "--explain with --batch" "exit $rc" "$out"
+out=$("$L" -e "$(printf 'al\xe2\x80\x8bice@example.com')" 2>&1); rc=$?
+[ $rc -eq 2 ] && ok "a zero-width space: exit 2" || fail "a zero-width space: exit 2" "exit $rc" "$out"
+expect_contains "$out" 'mimi-lookup: al\u{200B}ice@example.com: identifier contains a zero-width space (U+200B) at octet 3' \
+  "the message shows the invisible character and names it"
+for bad in 'sip:alice@example.com' 'alice@@example.com' '@' '-'; do
+  out=$("$L" -e "$bad" 2>&1); rc=$?
+  case "$rc:$out" in
+    2:*phone*) fail "'$bad': exit 2, not a phone number" "$out" ;;
+    2:*"mimi-lookup: $bad: "*) ok "'$bad': exit 2, named" ;;
+    *) fail "'$bad': exit 2" "exit $rc" "$out" ;;
+  esac
+done
+# A very long input is not echoed whole.
+out=$("$L" -e "$(head -c 100000 /dev/zero | tr '\0' a)" 2>&1); rc=$?
+[ $rc -eq 2 ] && [ ${#out} -lt 400 ] && ok "a 100 kB input: exit 2, message of ${#out} characters" \
+  || fail "a 100 kB input" "exit $rc, ${#out} characters"
+# A name too long for the DNS: the same exit status for a lookup, its JSON
+# and --explain (2, a usage error).
+long="alice@$(for i in 1 2 3 4; do printf '%063d.' 0 | tr 0 a; done)com"
+"$L" --server 127.0.0.1@9 --dnssec off "$long" >/dev/null 2>&1; rc1=$?
+j=$("$L" --server 127.0.0.1@9 --dnssec off --json "$long" 2>/dev/null)
+"$L" -e "$long" >/dev/null 2>&1; rc3=$?
+[ "$rc1 $rc3" = "2 2" ] && [[ $j == *'"exit":2'* ]] && ok "a name too long: exit 2 everywhere" \
+  || fail "a name too long: exit 2 everywhere" "lookup $rc1, explain $rc3" "$j"
+
 done_testing

@@ -37,6 +37,10 @@ bad "bad tags" 2 "tags: tags have an empty entry" 'alice@example.com,p.example,a
 bad "service with a comma" 2 "service: " 'alice@example.com,p.example,a,,,"a,b"'
 bad "record over 255 octets" 2 "the MIMI TXT record would exceed 255 octets" "alice@example.com,p.example,$(printf 'x%.0s' $(seq 1 250)),,,"
 bad "field count" 2 "5 fields; a row has 6" "alice@example.com,p.example,a,,"
+bad "local part over 64 octets" 2 "identifier: handle local part has 65 octets; at most 64" \
+  "$(printf 'a%.0s' $(seq 1 65))@example.com,p.example,a,,,"
+bad "a zero-width space in an identifier" 2 "identifier: identifier contains a zero-width space (U+200B)" \
+  "$(printf 'al\xe2\x80\x8bice@example.com'),p.example,a,,,"
 bad "unclosed quote" 2 "a quoted field is not closed" 'alice@example.com,"p.example,a,,,'
 bad "several errors, each reported" 4 "identifier: " "alice@example.com,p.example,a,,," "@,p.example,a,,," "x@@,p.example,a,,,"
 [ "$(cat "$T/out.zone")" = "old zone, must survive" ] && ok "existing output untouched by failed runs" \

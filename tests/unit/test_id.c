@@ -75,15 +75,15 @@ static void test_handle(void **state) {
   id = parse_ok("re\xcc\x81mi@example.com", MIMI_ID_HANDLE, "r\xc3\xa9mi@example.com");
   assert_string_equal(mimi_id_local(id), "r\xc3\xa9mi");
   mimi_id_free(id);
-  /* The last '@' separates the domain. */
-  id = parse_ok("a@b@example.com", MIMI_ID_HANDLE, "a@b@example.com");
-  assert_string_equal(mimi_id_local(id), "a@b");
+  /* The last '@' separates the domain (an '@' before it only quoted). */
+  id = parse_ok("\"a@b\"@example.com", MIMI_ID_HANDLE, "\"a@b\"@example.com");
+  assert_string_equal(mimi_id_local(id), "\"a@b\"");
   mimi_id_free(id);
   /* An '@' makes it a handle even when the local part starts with '+'. */
   mimi_id_free(parse_ok("+tag@example.com", MIMI_ID_HANDLE, "+tag@example.com"));
   /* Canonical forms must read back as themselves: no prefix-like local parts
    * (found by fuzz_id: "@@alice@pele" normalised to "@alice@pele"). */
-  parse_bad("@@alice@example.com", MIMI_EBADID, "starts with '@'");
+  parse_bad("@@alice@example.com", MIMI_EBADID, "handle has 2 '@'");
   parse_bad("im:im:alice@example.com", MIMI_EBADID, "starts with 'im:'");
   parse_bad("mailto:MAILTO:alice@example.com", MIMI_EBADID, "starts with 'mailto:'");
   parse_bad("im:tel:alice@example.com", MIMI_EBADID, "starts with 'tel:'");
@@ -122,7 +122,7 @@ static void test_domain_handle(void **state) {
   mimi_id_free(parse_ok("@alice.example.org", MIMI_ID_DOMAIN, "alice.example.org"));
   mimi_id_free(parse_ok("alice.example.org.", MIMI_ID_DOMAIN, "alice.example.org"));
   parse_bad("alice", MIMI_EBADID, "not a recognised identifier");
-  parse_bad("https://alice.example.org", MIMI_EBADID, "not a recognised identifier");
+  parse_bad("https://alice.example.org", MIMI_EBADID, "'https:' URIs are not MIMI identifiers");
   parse_bad("", MIMI_EBADID, "empty");
   parse_bad("   ", MIMI_EBADID, "empty");
   parse_bad("a..example.org", MIMI_EBADID, "empty label");
@@ -303,6 +303,73 @@ static void test_plan_uri_and_endpoints(void **state) {
   assert_null(p);
 }
 
+/* Input that would look up a name nobody meant: understood, or refused
+ * with a message naming the problem (never a lookup of something else). */
+static void test_odd_input(void **state) {
+  (void)state;
+  char local[80];
+  /* the national trunk prefix in brackets (E.123) */
+  mimi_id_free(parse_ok("+44 (0)20 7946 0148", MIMI_ID_PHONE, "+442079460148"));
+  mimi_id_free(parse_ok("+44(0)2079460148", MIMI_ID_PHONE, "+442079460148"));
+  /* ... only after the country code; elsewhere "(0)" is a digit */
+  mimi_id_free(parse_ok("+44 20 (0)7946 0148", MIMI_ID_PHONE, "+442079460148"));
+  mimi_id_free(parse_ok("+1 (055) 5123", MIMI_ID_PHONE, "+10555123"));
+  parse_bad("+(0)44 20 7946 0148", MIMI_EBADID, "starts with 0");
+  /* other URI schemes */
+  parse_bad("sip:alice@example.com", MIMI_EBADID, "'sip:' URIs are not MIMI identifiers");
+  parse_bad("XMPP:alice@example.com", MIMI_EBADID, "'XMPP:' URIs are not MIMI identifiers");
+  parse_bad("https://example.com/", MIMI_EBADID, "'https:' URIs");
+  mimi_id_free(parse_ok("MAILTO:alice@example.com", MIMI_ID_HANDLE, "alice@example.com"));
+  /* one '@', unless quoted */
+  parse_bad("alice@@example.com", MIMI_EBADID, "handle has 2 '@'");
+  parse_bad("a@b@example.com", MIMI_EBADID, "handle has 2 '@'");
+  mimi_id_free(parse_ok("\"a@b\"@example.com", MIMI_ID_HANDLE, "\"a@b\"@example.com"));
+  mimi_id_free(parse_ok("@alice@example.com", MIMI_ID_HANDLE, "alice@example.com"));
+  /* the local part: 64 octets at most (RFC 5321), counted in octets */
+  memset(local, 'a', 64);
+  strcpy(local + 64, "@example.com");
+  mimi_id_t *id = parse_ok(local, MIMI_ID_HANDLE, local);
+  assert_int_equal(strlen(mimi_id_local(id)), 64);
+  mimi_id_free(id);
+  memset(local, 'a', 65);
+  strcpy(local + 65, "@example.com");
+  parse_bad(local, MIMI_EBADID, "local part has 65 octets; at most 64");
+  memset(local, 'a', 62);
+  strcpy(local + 62, "\xc3\xb1@example.com"); /* 62 + a 2-octet n-tilde */
+  mimi_id_free(parse_ok(local, MIMI_ID_HANDLE, local));
+  memset(local, 'a', 63);
+  strcpy(local + 63, "\xc3\xb1@example.com"); /* 65 octets */
+  parse_bad(local, MIMI_EBADID, "local part has 65 octets");
+  /* invisible characters, anywhere; the full-width '@' */
+  parse_bad("al\xe2\x80\x8bice@example.com", MIMI_EBADID, "a zero-width space (U+200B) at octet 3");
+  parse_bad("\xef\xbb\xbf+15551234567", MIMI_EBADID, "a byte-order mark (U+FEFF) at octet 1");
+  parse_bad("alice@exa\xc2\xad" "mple.com", MIMI_EBADID, "a soft hyphen (U+00AD)");
+  parse_bad("alice@\xe2\x80\xae" "example.com", MIMI_EBADID, "a bidirectional control");
+  parse_bad("alice\xef\xbc\xa0" "example.com", MIMI_EBADID, "a full-width '@' (U+FF20");
+  /* what it is not: not phone numbers */
+  parse_bad("@", MIMI_EBADID, "'@' alone is not an identifier");
+  parse_bad("-", MIMI_EBADID, "'-' is not a recognised identifier");
+  parse_bad("@127.0.0.1", MIMI_EBADID, "domain handle '127.0.0.1'");
+  parse_bad("127.0.0.1", MIMI_EBADID, "has no leading '+'");
+}
+
+static void test_printable(void **state) {
+  (void)state;
+  char b[32], tiny[8];
+  assert_string_equal(mimi_printable(b, sizeof b, "se\xc3\xb1or"), "se\xc3\xb1or");
+  assert_string_equal(mimi_printable(b, sizeof b, "a\xe2\x80\x8b" "b"), "a\\u{200B}b");
+  assert_string_equal(mimi_printable(b, sizeof b, "x\xff\x01"), "x\\xff\\x01");
+  assert_string_equal(mimi_printable(b, sizeof b, "\xc2\x85"), "\\u{0085}"); /* C1 control */
+  assert_string_equal(mimi_printable(b, sizeof b, "\xef\xbf\xbd"), "\xef\xbf\xbd"); /* U+FFFD itself */
+  assert_string_equal(mimi_printable(b, sizeof b, NULL), "");
+  /* cut to fit: 31 octets and the NUL */
+  const char *cut = mimi_printable(b, sizeof b, "0123456789012345678901234567890123456789");
+  assert_true(strlen(cut) < sizeof b);
+  assert_memory_equal(cut + strlen(cut) - 3, "...", 3);
+  assert_string_equal(mimi_printable(tiny, 7, "x"), "");
+  assert_string_equal(mimi_printable(tiny, sizeof tiny, "xyz"), "xyz");
+}
+
 static void test_misc_api(void **state) {
   int num = 0;
   (void)state;
@@ -325,6 +392,7 @@ int main(void) {
       cmocka_unit_test(test_name_limits),     cmocka_unit_test(test_plan_handle),
       cmocka_unit_test(test_plan_phone_apexes),
       cmocka_unit_test(test_plan_uri_and_endpoints),
+      cmocka_unit_test(test_odd_input),       cmocka_unit_test(test_printable),
       cmocka_unit_test(test_misc_api),
   };
   return cmocka_run_group_tests_name("id", tests, NULL, NULL);
