@@ -258,7 +258,7 @@ static void test_regexp_limits(void **state) {
             MIMI_EBADRECORD, "make 1024 copies, above 256");
   /* Within the caps, exponential backtracking hits the match limit. */
   apply_bad("!^((a?){16}){16}$!x!", "aaaaaaaaaaaaaaaaaaaaaaaaaaa!", MIMI_EBADRECORD,
-            "matching needs more than 100000 steps (match limit)");
+            "matching needs more than 10000 steps (match limit)");
   apply_bad("!^(.|.|.)*[a-z]$!x!", "+442079460148", MIMI_EBADRECORD,
             "(match limit)");
   apply_ok("!^(.|.|.)*[a-z]$!x!", "+44a", "x"); /* the same rule, cheap input */
