@@ -35,7 +35,7 @@ CLANG      ?= clang
 
 # libunbound's .pc names libevent, which Debian's libunbound-dev does not
 # pull in; link it by name.
-DEP_PKGS   := libidn2 openssl ldns libcares
+DEP_PKGS   := libidn2 openssl ldns libcares libpcre2-8
 DEP_CFLAGS := $(shell pkg-config --cflags $(DEP_PKGS) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(DEP_PKGS) 2>/dev/null) -lunbound -lunistring
 

@@ -12,6 +12,7 @@ PKGS=(
   libunbound-dev dns-root-data       # validating backend; the root anchor
   libldns-dev                        # NAPTR RDATA, trust anchor syntax, packets
   libc-ares-dev                      # non-validating stub backend
+  libpcre2-dev                       # NAPTR regexps (RFC 3402): match, depth and heap limits
   libcmocka-dev                      # unit tests
   knot knot-dnsutils ldnsutils       # test/demo server, kdig, zone signing
   knot-dnssecutils                   # kzonecheck, kzonesign (zone tool tests, bench)

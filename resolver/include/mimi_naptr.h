@@ -29,6 +29,14 @@ typedef struct {
 /** Service field value that marks a MIMI NAPTR (compared case-insensitively). */
 #define MIMI_NAPTR_SERVICE "E2U+mimi"
 
+/*
+ * At most this many E2U+mimi rules of one RRset are applied, the first by
+ * order and preference; the rest are reported in one warning. Each rule
+ * costs a regexp compile and match, and the RRset comes from the DNS: the
+ * cap bounds the work one answer can cause. Real ENUM names carry a few.
+ */
+#define MIMI_NAPTR_MAX_RULES 32
+
 /**
  * Process the NAPTR RRset found at one ENUM name for the number aus.
  *
@@ -41,6 +49,8 @@ typedef struct {
  * non-terminal rule, *next receives the name to query next (its replacement,
  * or when that is "." the regexp's result).
  * Malformed rules are skipped with a warning in out that names the bad field.
+ * Only the first MIMI_NAPTR_MAX_RULES rules (by order, then preference) are
+ * applied; a warning counts the others.
  *
  * @param rrs   the RRset (may be NULL when n is 0).
  * @param n     number of RRs.
@@ -58,15 +68,19 @@ MIMI_EXPORT mimi_status_t mimi_naptr_process(const mimi_naptr_rr_t *rrs,
 /**
  * Apply one NAPTR REGEXP field (RFC 3402 §3.2: delimiter, POSIX ERE,
  * replacement with \1..\9 back-references, optional flag "i") to a string.
+ * The ERE is a bounded subset (anchors, ".", bracket expressions, groups,
+ * "*", "+", "?", intervals up to 32, "|", escaped punctuation) run with
+ * PCRE2 under fixed match limits; matching is leftmost-first (PCRE), not
+ * POSIX leftmost-longest, which only differs for some alternations.
  *
  * @param regexp  the REGEXP field, e.g. "!^\\+(.*)$!mimi://p/u/%2B\\1!".
  * @param subject the string to match (the AUS).
  * @param result  receives the substituted string on a match; release with
  *                mimi_free().
  * @return MIMI_OK (*result set), MIMI_ENOTMIMI when the expression does not
- *         match subject, MIMI_EBADRECORD when the field is malformed (err
- *         names the problem, e.g. a back-reference to a missing group),
- *         MIMI_ENOMEM.
+ *         match subject, MIMI_EBADRECORD when the field is malformed or
+ *         outside the subset, or matching hit a limit (err names the
+ *         problem, e.g. a back-reference to a missing group), MIMI_ENOMEM.
  */
 MIMI_EXPORT mimi_status_t mimi_naptr_regexp_apply(const char *regexp,
                                                   const char *subject,

@@ -209,6 +209,16 @@ MIMI_EXPORT mimi_status_t mimi_naptr_process(const mimi_naptr_rr_t *rrs,
     goto done;
   if (nr > 1)
     qsort(rules, nr, sizeof *rules, rule_cmp);
+  /* Bounded work per RRset (mimi_naptr.h): the best rules are kept, so the
+   * outcome does not depend on the order the RRs arrived in. */
+  if (nr > MIMI_NAPTR_MAX_RULES) {
+    st = warn(out, rules[MIMI_NAPTR_MAX_RULES].rr,
+              "this and %zu more E2U+mimi rules are not processed: at most %d "
+              "per RRset", nr - MIMI_NAPTR_MAX_RULES - 1, MIMI_NAPTR_MAX_RULES);
+    if (st != MIMI_OK)
+      goto done;
+    nr = MIMI_NAPTR_MAX_RULES;
+  }
 
   /* RFC 3403 §4.1: lower orders first; stop at the first group that yields. */
   for (size_t g = 0; g < nr;) {

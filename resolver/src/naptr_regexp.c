@@ -8,26 +8,51 @@
  *   backref      = "\" POS-DIGIT
  *   flags        = "i"
  *
- * The ERE is compiled with POSIX regcomp(3). The field is untrusted input
- * from the DNS and glibc's matcher can be made to use exponential memory,
- * so the expression is bounded before it is compiled: one character-string
- * (255 octets), no back-references inside the ERE (they are not ERE), few
- * and small interval expressions. Substitution follows sed, as §3.2 says:
- * the matched part of the subject is replaced, the rest kept.
+ * The field is untrusted input from the DNS. Its ERE is checked and
+ * translated by naptr_ere.c (a subset of POSIX ERE with fixed caps) and run
+ * by PCRE2 with fixed match, depth and heap limits, so one record costs a
+ * bounded amount of time and memory: a match that hits a limit is an error,
+ * never a hang. (glibc's regcomp(3), used before, builds its matcher by
+ * copying repeated parts and took seconds and gigabytes on some records.)
+ * Substitution follows sed, as §3.2 says: the matched part of the subject
+ * is replaced, the rest kept.
+ *
+ * One difference from POSIX remains: PCRE2 matches leftmost-first, POSIX
+ * leftmost-longest. Where alternatives or nested quantifiers allow several
+ * matches at the same start, PCRE2 takes the first alternative that leads
+ * to a match ("!(a|ab)!x!" on "ab" gives "xb", POSIX "x"), and a group in a
+ * repeated group keeps its value from an earlier iteration where POSIX
+ * reports it unset. Rules of the form ENUM uses ("^\+44(.*)$", fixed
+ * digits, bracket expressions, greedy ".*") match the same either way.
  */
-#include <regex.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "naptr_ere.h"
 
 #define MAX_FIELD 255   /* RFC 1035 character-string */
 #define MAX_RESULT 1024
-#define MAX_BOUND 32    /* largest {n,m} count accepted */
-#define MAX_INTERVALS 4
-#define MAX_PRODUCT 1024 /* product of all interval upper bounds */
 
-static int is_ere_special(char c) { return strchr(".[]()*+?{}|^$\\", c) != NULL; }
+/*
+ * Matcher limits (pcre2_set_*_limit). An ENUM rule applied to an AUS of at
+ * most 16 octets needs well under a hundred steps and a handful of
+ * backtracking frames; these leave room for long subjects of the public API
+ * and cap one match at about 1.3 million instructions (measured with
+ * callgrind) and a megabyte, so an RRset of MIMI_NAPTR_MAX_RULES rules that
+ * all hit the limit costs about 45 million instructions.
+ */
+#define MATCH_LIMIT 10000   /* internal match() calls (backtracking steps) */
+#define DEPTH_LIMIT 2000    /* nested backtracking frames */
+#define HEAP_LIMIT_KIB 1024 /* backtracking frames' memory, in KiB */
+
+/* Options: octets, not UTF-8 ((*UTF) refused too); ERE semantics for '.'
+ * (any octet, newline too) and '$' (the end, not before a final newline). */
+#define COMPILE_OPTIONS                                                        \
+  (PCRE2_NEVER_UTF | PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C |              \
+   PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY)
 
 /* Find the next unescaped delimiter at or after i; -1 if none. */
 static long next_delim(const char *s, size_t len, size_t i, char d) {
@@ -42,102 +67,64 @@ static long next_delim(const char *s, size_t len, size_t i, char d) {
   return -1;
 }
 
-/*
- * Bound the shape of an ERE before regcomp(3) sees it. glibc builds the
- * matcher by copying repeated parts: stacked quantifiers ("a???...",
- * undefined in POSIX anyway) and large or nested intervals blow up in time
- * and memory (fuzz_naptr found "^\\???...?" taking seconds).
- */
-#define MAX_QUANTIFIERS 32
-#define MAX_DEPTH 8
+/* Compile the translated pattern with fixed compile limits. */
+static mimi_status_t compile(const mimi_buf_t *ere, const mimi_buf_t *pat,
+                             int icase, pcre2_code **code, char *err,
+                             size_t errlen) {
+  char show[MIMI_SHOWLEN];
+  PCRE2_UCHAR why[128];
+  PCRE2_SIZE where = 0;
+  int ec = 0;
+  pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+  if (!cc)
+    return MIMI_ENOMEM;
+  pcre2_set_parens_nest_limit(cc, MIMI__ERE_MAX_DEPTH);
+  pcre2_set_max_pattern_length(cc, MIMI__ERE_MAX_PCRE(MAX_FIELD));
+  *code = pcre2_compile((PCRE2_SPTR)pat->p, pat->len,
+                        COMPILE_OPTIONS | (icase ? PCRE2_CASELESS : 0), &ec,
+                        &where, cc);
+  pcre2_compile_context_free(cc);
+  if (*code)
+    return MIMI_OK;
+  if (ec == PCRE2_ERROR_HEAP_FAILED)
+    return MIMI_ENOMEM;
+  /* The translation is checked to be valid; left are PCRE2's own limits,
+   * such as a compiled pattern too large. */
+  if (pcre2_get_error_message(ec, why, sizeof why) < 0)
+    why[0] = '\0';
+  mimi__seterr(err, errlen, "regexp '%s': refused by PCRE2: %s",
+               mimi__show(show, sizeof show, ere->p, ere->len), (char *)why);
+  return MIMI_EBADRECORD;
+}
 
-static mimi_status_t check_shape(const char *ere, char *err, size_t errlen) {
-  unsigned count = 0, quantifiers = 0, depth = 0;
-  unsigned long product = 1;
-  int in_bracket = 0, after_quantifier = 0;
-  for (size_t i = 0; ere[i]; i++) {
-    char c = ere[i];
-    if (in_bracket) {
-      if (c == ']' && in_bracket > 1)
-        in_bracket = 0;
-      else
-        in_bracket++;
-      continue;
-    }
-    if (c == '*' || c == '+' || c == '?' || c == '{') {
-      if (after_quantifier) {
-        mimi__seterr(err, errlen, "regexp: a quantifier follows a quantifier "
-                     "('%c' at offset %zu)", c, i);
-        return MIMI_EBADRECORD;
-      }
-      if (++quantifiers > MAX_QUANTIFIERS) {
-        mimi__seterr(err, errlen, "regexp: more than %d quantifiers",
-                     MAX_QUANTIFIERS);
-        return MIMI_EBADRECORD;
-      }
-    }
-    after_quantifier = 0;
-    if (c == '\\') {
-      if (ere[i + 1] >= '1' && ere[i + 1] <= '9') {
-        mimi__seterr(err, errlen, "regexp: back-reference \\%c inside the "
-                     "expression is not ERE", ere[i + 1]);
-        return MIMI_EBADRECORD;
-      }
-      if (ere[i + 1])
-        i++;
-      continue;
-    }
-    if (c == '[') {
-      in_bracket = 1;
-      if (ere[i + 1] == '^')
-        i++;
-      continue;
-    }
-    if (c == '(' && ++depth > MAX_DEPTH) {
-      mimi__seterr(err, errlen, "regexp: groups nested deeper than %d", MAX_DEPTH);
-      return MIMI_EBADRECORD;
-    }
-    if (c == ')' && depth)
-      depth--;
-    if (c == '*' || c == '+' || c == '?') {
-      after_quantifier = 1;
-      continue;
-    }
-    if (c != '{')
-      continue;
-    unsigned long lo = 0, hi = 0;
-    size_t j = i + 1;
-    while (ere[j] >= '0' && ere[j] <= '9' && lo <= MAX_BOUND)
-      lo = lo * 10 + (unsigned long)(ere[j++] - '0');
-    hi = lo;
-    if (ere[j] == ',') {
-      j++;
-      if (ere[j] >= '0' && ere[j] <= '9') {
-        hi = 0;
-        while (ere[j] >= '0' && ere[j] <= '9' && hi <= MAX_BOUND)
-          hi = hi * 10 + (unsigned long)(ere[j++] - '0');
-      } else {
-        hi = 1; /* open upper bound: the matcher loops, no copies */
-      }
-    }
-    if (lo > MAX_BOUND || hi > MAX_BOUND) {
-      mimi__seterr(err, errlen, "regexp: repetition count above %d",
-                   MAX_BOUND);
-      return MIMI_EBADRECORD;
-    }
-    /* The matcher makes about max(n, m) copies of the repeated part. */
-    unsigned long copies = lo > hi ? lo : hi;
-    if (++count > MAX_INTERVALS || (product *= (copies ? copies : 1)) > MAX_PRODUCT) {
-      mimi__seterr(err, errlen, "regexp: too many or too large repetition "
-                   "counts");
-      return MIMI_EBADRECORD;
-    }
-    if (ere[j] == '}') {
-      i = j;
-      after_quantifier = 1;
-    }
+/* Why a match stopped (rc < 0 and not "no match"). */
+static mimi_status_t match_error(int rc, const mimi_buf_t *ere, char *err,
+                                 size_t errlen) {
+  char show[MIMI_SHOWLEN];
+  PCRE2_UCHAR why[128];
+  mimi__show(show, sizeof show, ere->p, ere->len);
+  switch (rc) {
+  case PCRE2_ERROR_NOMEMORY:
+    return MIMI_ENOMEM;
+  case PCRE2_ERROR_MATCHLIMIT:
+    mimi__seterr(err, errlen, "regexp '%s': matching needs more than %d "
+                 "steps (match limit)", show, MATCH_LIMIT);
+    break;
+  case PCRE2_ERROR_DEPTHLIMIT:
+    mimi__seterr(err, errlen, "regexp '%s': matching backtracks deeper than "
+                 "%d (depth limit)", show, DEPTH_LIMIT);
+    break;
+  case PCRE2_ERROR_HEAPLIMIT:
+    mimi__seterr(err, errlen, "regexp '%s': matching needs more than %d KiB "
+                 "(heap limit)", show, HEAP_LIMIT_KIB);
+    break;
+  default:
+    if (pcre2_get_error_message(rc, why, sizeof why) < 0)
+      why[0] = '\0';
+    mimi__seterr(err, errlen, "regexp '%s': matching failed: %s", show,
+                 (char *)why);
   }
-  return MIMI_OK;
+  return MIMI_EBADRECORD;
 }
 
 MIMI_EXPORT mimi_status_t mimi_naptr_regexp_apply(const char *regexp,
@@ -146,10 +133,13 @@ MIMI_EXPORT mimi_status_t mimi_naptr_regexp_apply(const char *regexp,
                                                   size_t errlen) {
   char show[MIMI_SHOWLEN];
   mimi_status_t st = MIMI_EBADRECORD;
-  mimi_buf_t ere, out;
-  regex_t re;
-  int compiled = 0, icase = 0;
-  regmatch_t m[10];
+  mimi_buf_t ere, pat, out;
+  pcre2_code *code = NULL;
+  pcre2_match_context *mc = NULL;
+  pcre2_match_data *md = NULL;
+  const PCRE2_SIZE *ov;
+  unsigned groups = 0;
+  int icase = 0, rc;
   size_t len;
   long d1, d2;
   char d;
@@ -159,6 +149,7 @@ MIMI_EXPORT mimi_status_t mimi_naptr_regexp_apply(const char *regexp,
   if (!regexp || !subject || !result)
     return MIMI_EINVAL;
   mimi__buf_init(&ere);
+  mimi__buf_init(&pat);
   mimi__buf_init(&out);
   len = strlen(regexp);
   if (len > MAX_FIELD) {
@@ -198,7 +189,8 @@ MIMI_EXPORT mimi_status_t mimi_naptr_regexp_apply(const char *regexp,
   /* The ERE, with escaped delimiters made literal. */
   for (long i = 1; i < d1; i++) {
     if (regexp[i] == '\\' && i + 1 < d1 && regexp[i + 1] == d) {
-      if (is_ere_special(d))
+      /* "\<punct>" is that octet in the ERE subset; a letter is itself. */
+      if (!((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z')))
         mimi__buf_addc(&ere, '\\');
       mimi__buf_addc(&ere, d);
       i++;
@@ -209,59 +201,62 @@ MIMI_EXPORT mimi_status_t mimi_naptr_regexp_apply(const char *regexp,
       mimi__buf_addc(&ere, regexp[i]);
     }
   }
-  mimi__buf_addc(&ere, '\0');
   if (ere.oom) {
     st = MIMI_ENOMEM;
     goto done;
   }
-  if (ere.len == 1) {
+  if (ere.len == 0) {
     mimi__seterr(err, errlen, "regexp: the expression is empty");
     goto done;
   }
-  if ((st = check_shape(ere.p, err, errlen)) != MIMI_OK)
+  if ((st = mimi__ere_translate(ere.p, ere.len, &pat, &groups, err, errlen)) != MIMI_OK ||
+      (st = compile(&ere, &pat, icase, &code, err, errlen)) != MIMI_OK)
     goto done;
   st = MIMI_EBADRECORD;
-  int rc = regcomp(&re, ere.p, REG_EXTENDED | (icase ? REG_ICASE : 0));
-  if (rc != 0) {
-    char why[128];
-    regerror(rc, &re, why, sizeof why);
-    if (rc == REG_ESPACE) {
-      st = MIMI_ENOMEM;
-      goto done;
-    }
-    mimi__seterr(err, errlen, "regexp '%s': %s",
-                 mimi__show(show, sizeof show, ere.p, ere.len - 1), why);
-    goto done;
-  }
-  compiled = 1;
   /* Check the replacement's back-references before matching (§3.2). */
   for (long i = d1 + 1; i < d2; i++) {
     if (regexp[i] != '\\' || i + 1 >= d2)
       continue;
     char c = regexp[++i];
-    if (c >= '1' && c <= '9' && (size_t)(c - '0') > re.re_nsub) {
+    if (c >= '1' && c <= '9' && (unsigned)(c - '0') > groups) {
       mimi__seterr(err, errlen, "regexp: back-reference \\%c but the "
-                   "expression has %zu group%s", c, re.re_nsub,
-                   re.re_nsub == 1 ? "" : "s");
+                   "expression has %u group%s", c, groups,
+                   groups == 1 ? "" : "s");
       goto done;
     }
   }
-  if (regexec(&re, subject, 10, m, 0) != 0) {
+  if (!(mc = pcre2_match_context_create(NULL)) ||
+      !(md = pcre2_match_data_create(groups + 1, NULL))) {
+    st = MIMI_ENOMEM;
+    goto done;
+  }
+  pcre2_set_match_limit(mc, MATCH_LIMIT);
+  pcre2_set_depth_limit(mc, DEPTH_LIMIT);
+  pcre2_set_heap_limit(mc, HEAP_LIMIT_KIB);
+  rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md, mc);
+  if (rc == PCRE2_ERROR_NOMATCH) {
     mimi__seterr(err, errlen, "regexp does not match '%s'",
                  mimi__show(show, sizeof show, subject, strlen(subject)));
     st = MIMI_ENOTMIMI;
     goto done;
   }
+  if (rc <= 0) { /* 0: the ovector is too small, which cannot happen */
+    st = match_error(rc, &ere, err, errlen);
+    goto done;
+  }
+  ov = pcre2_get_ovector_pointer(md);
   /* sed semantics: prefix, substituted replacement, suffix. */
-  mimi__buf_add(&out, subject, (size_t)m[0].rm_so);
+  mimi__buf_add(&out, subject, (size_t)ov[0]);
   for (long i = d1 + 1; i < d2; i++) {
     char c = regexp[i];
     if (c == '\\' && i + 1 < d2) {
       c = regexp[++i];
       if (c >= '1' && c <= '9') {
-        const regmatch_t *g = &m[c - '0'];
-        if (g->rm_so >= 0) /* an unmatched group substitutes nothing */
-          mimi__buf_add(&out, subject + g->rm_so, (size_t)(g->rm_eo - g->rm_so));
+        int g = c - '0';
+        /* An unset group (also one past rc, the highest set + 1)
+         * substitutes nothing. */
+        if (g < rc && ov[2 * g] != PCRE2_UNSET)
+          mimi__buf_add(&out, subject + ov[2 * g], (size_t)(ov[2 * g + 1] - ov[2 * g]));
         continue;
       }
       /* "\<delim>", "\\" and any other escape: the octet itself. */
@@ -270,7 +265,7 @@ MIMI_EXPORT mimi_status_t mimi_naptr_regexp_apply(const char *regexp,
     if (out.len > MAX_RESULT)
       break;
   }
-  mimi__buf_adds(&out, subject + m[0].rm_eo);
+  mimi__buf_adds(&out, subject + ov[1]);
   if (out.oom) {
     st = MIMI_ENOMEM;
     goto done;
@@ -283,9 +278,11 @@ MIMI_EXPORT mimi_status_t mimi_naptr_regexp_apply(const char *regexp,
   *result = mimi__buf_take(&out);
   st = *result ? MIMI_OK : MIMI_ENOMEM;
 done:
-  if (compiled)
-    regfree(&re);
+  pcre2_match_data_free(md);
+  pcre2_match_context_free(mc);
+  pcre2_code_free(code);
   mimi__buf_free(&ere);
+  mimi__buf_free(&pat);
   mimi__buf_free(&out);
   return st;
 }

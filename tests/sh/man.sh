@@ -43,7 +43,7 @@ done
 awk '/^\.Sh EXAMPLES/{e=1} /^\.Sh SEE ALSO/{e=0} e&&/^\.Bd -literal/{p=1;n++;next} p&&/^\.Ed/{p=0} p{print > (dir "/example" n ".c")}' \
   dir="$T" man/libmimi.3
 sed -i 's/\\e/\\/g' "$T"/example*.c
-LIBS="-lidn2 -lssl -lcrypto -lldns -lcares -lunbound -lunistring"
+LIBS="-lidn2 -lssl -lcrypto -lldns -lcares -lpcre2-8 -lunbound -lunistring"
 for src in "$T"/example*.c; do
   exe=${src%.c}
   if cc -std=c11 -Wall -Wextra -Werror -Iresolver/include -o "$exe" "$src" \

@@ -111,6 +111,171 @@ static void test_regexp_hostile(void **state) {
   apply_bad(re, subj, MIMI_EBADRECORD, "exceeds 1024 octets");
 }
 
+/* ---- the ERE subset and its caps (naptr_ere.c) -------------------------- */
+
+/* A regexp field "!<ere>!x!" built from n copies of unit between pre/post. */
+static char *rep(const char *pre, const char *unit, int n, const char *post) {
+  static char b[1024];
+  int o = snprintf(b, sizeof b, "!%s", pre);
+  for (int i = 0; i < n; i++)
+    o += snprintf(b + o, sizeof b - (size_t)o, "%s", unit);
+  snprintf(b + o, sizeof b - (size_t)o, "%s!x!", post);
+  return b;
+}
+
+static void test_regexp_brackets(void **state) {
+  (void)state;
+  /* The adversarial review's pattern: '[' inside a bracket is literal
+   * unless it opens "[:", so "[[:alpha:][]" is alpha or '[' and what
+   * follows is counted: the nesting after it is refused at once. */
+  apply_ok("!^[[:alpha:][]+$!x!", "ab[c", "x");
+  apply_bad("!^[[:alpha:][]+$!x!", "ab]c", MIMI_ENOTMIMI, "does not match");
+  apply_bad("![[:alpha:][]((((a{1,32}){1,32}){1,32}){1,32})!x!", "+1",
+            MIMI_EBADRECORD, "too many or too large repetition counts");
+  apply_bad("![[:alpha:][]a{33}!x!", "+1", MIMI_EBADRECORD,
+            "repetition count above 32 (33 at offset 14)");
+  /* A backslash is literal inside a bracket (XBD §9.3.5). */
+  apply_ok("!^a[\\]b$!x!", "a\\b", "x");
+  apply_bad("!^a[\\]b$!x!", "a]b", MIMI_ENOTMIMI, "does not match");
+  apply_ok("!^[\\.]+$!x!", "\\.\\", "x");
+  /* ']' first (also after '^') is literal. */
+  apply_ok("!^[]a]+$!x!", "]a]", "x");
+  apply_ok("!^[^]a]$!x!", "b", "x");
+  apply_bad("!^[^]a]$!x!", "]", MIMI_ENOTMIMI, "does not match");
+  /* '-' first or last is literal; ranges in octet order. */
+  apply_ok("!^[-a]+[a-]+$!x!", "-a-", "x");
+  apply_ok("!^[+0-9]+$!x!", "+4420", "x");
+  apply_ok("!^[%--]+$!x!", "%,-", "x");
+  apply_bad("![z-a]!x!", "+1", MIMI_EBADRECORD, "range at offset 1 is reversed");
+  apply_bad("![a-c-e]!x!", "+1", MIMI_EBADRECORD,
+            "'-' at offset 4 is not first, last or the end of a range");
+  apply_bad("![a-[:digit:]]!x!", "+1", MIMI_EBADRECORD, "class as an end point");
+  /* Classes, collating symbols and equivalence classes of one octet. */
+  apply_ok("!^[[:digit:][:punct:]]+$!x!", "+4420", "x");
+  apply_ok("!^[[.-.]a]+$!x!", "a-a", "x");
+  apply_ok("!^[[=a=]]$!x!", "a", "x");
+  apply_bad("![[.hyphen.]]!x!", "+1", MIMI_EBADRECORD, "more than one character");
+  apply_bad("![[:word:]]!x!", "+1", MIMI_EBADRECORD, "unknown character class '[:word:]'");
+  apply_bad("![[:alpha]!x!", "+1", MIMI_EBADRECORD, "is not closed by ':]'");
+  apply_bad("!^[a!x!", "+1", MIMI_EBADRECORD, "bracket expression at offset 1 is not closed");
+  apply_bad("!^[]!x!", "+1", MIMI_EBADRECORD, "is not closed");
+  /* A brace in a bracket is no interval. */
+  apply_ok("!^[{]$!x!", "{", "x");
+}
+
+static void test_regexp_subset(void **state) {
+  (void)state;
+  /* Escaped punctuation is literal; letters and digits are not ERE. */
+  apply_ok("!^\\+\\.\\(\\{\\*$!x!", "+.({*", "x");
+  apply_bad("!^\\w$!x!", "+1", MIMI_EBADRECORD, "escape '\\w' at offset 1 is not ERE");
+  apply_bad("!^\\d$!x!", "+1", MIMI_EBADRECORD, "escape '\\d'");
+  apply_bad("!^a\\!x!", "+1", MIMI_EBADRECORD, "lacks a closing delimiter");
+  apply_bad("/^a\\\\\\/x/", "+1", MIMI_EBADRECORD, "lacks a closing delimiter");
+  /* Nothing reaches PCRE2's own syntax. */
+  apply_bad("!(?i)a!x!", "+1", MIMI_EBADRECORD, "'?' at offset 1 has nothing to repeat");
+  apply_bad("!(*UTF)a!x!", "+1", MIMI_EBADRECORD, "'*' at offset 1 has nothing to repeat");
+  apply_bad("!\\Qa!x!", "+1", MIMI_EBADRECORD, "escape '\\Q'");
+  apply_bad("!\\C!x!", "+1", MIMI_EBADRECORD, "escape '\\C'");
+  /* Structure: groups, alternatives, quantifiers, intervals. */
+  apply_bad("!^*a!x!", "+1", MIMI_EBADRECORD, "'*' at offset 1 repeats an anchor");
+  apply_bad("!a||b!x!", "+1", MIMI_EBADRECORD, "empty alternative before '|' at offset 2");
+  apply_bad("!a|!x!", "+1", MIMI_EBADRECORD, "empty alternative at the end");
+  apply_bad("!()!x!", "+1", MIMI_EBADRECORD, "empty group or alternative");
+  apply_bad("!a)!x!", "+1", MIMI_EBADRECORD, "')' at offset 1 closes no group");
+  apply_bad("!a{!x!", "+1", MIMI_EBADRECORD, "'{' at offset 1 does not start an interval");
+  apply_bad("!a{,3}!x!", "+1", MIMI_EBADRECORD, "does not start an interval");
+  apply_bad("!a{3,2}!x!", "+1", MIMI_EBADRECORD, "minimum 3 above its maximum 2");
+  apply_bad("!a{99999999999999999999}!x!", "+1", MIMI_EBADRECORD,
+            "repetition count above 32");
+  apply_ok("!^\\+4{2}2{0,1}0{1,}7$!x!", "+44207", "x");
+  apply_ok("!^a|b$!x!", "b", "x");
+  apply_ok("!a}]!x!", "+a}]", "+x"); /* '}' and ']' alone are ordinary */
+  /* ERE '$' is the end (no final newline); '.' matches any octet. */
+  apply_bad("!^1$!x!", "1\n", MIMI_ENOTMIMI, "does not match");
+  apply_ok("!^a.b$!x!", "a\nb", "x");
+  /* Flag i, also on bracket expressions. */
+  apply_ok("!^[a-c]+(D)$!\\1!i", "AbCd", "d");
+  apply_bad("!^[a-c]+$!x!", "AbC", MIMI_ENOTMIMI, "does not match");
+  /* \1..\9 with more groups than nine: \9 is the ninth. */
+  apply_ok("!^(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)$!\\9\\1\\5!", "abcdefghijk", "iae");
+  /* Leftmost-first (PCRE2), not POSIX leftmost-longest: documented in
+   * naptr_regexp.c and libmimi(3). POSIX would give "x". */
+  apply_ok("!(a|ab)!x!", "ab", "xb");
+}
+
+/* Every cap: the value at the cap is accepted, the next one refused. */
+static void test_regexp_caps(void **state) {
+  (void)state;
+  char field[300];
+  /* The field: 255 octets (one character-string). */
+  memset(field, 'a', 255);
+  memcpy(field, "!^", 2);
+  memcpy(field + 252, "!x!", 4);
+  apply_bad(field, "+1", MIMI_ENOTMIMI, "does not match");
+  memset(field, 'a', 256);
+  memcpy(field, "!^", 2);
+  memcpy(field + 253, "!x!", 4);
+  apply_bad(field, "+1", MIMI_EBADRECORD, "256 octets; a NAPTR field holds at most 255");
+  /* Interval bounds. */
+  apply_bad("!^a{32}$!x!", "+1", MIMI_ENOTMIMI, "does not match");
+  apply_bad("!^a{33}$!x!", "+1", MIMI_EBADRECORD, "repetition count above 32 (33 at offset 3)");
+  apply_bad("!^a{0,32}$!x!", "+1", MIMI_ENOTMIMI, "does not match");
+  apply_bad("!^a{0,33}$!x!", "+1", MIMI_EBADRECORD, "repetition count above 32 (33 at offset 5)");
+  apply_bad("!^a{32,}$!x!", "+1", MIMI_ENOTMIMI, "does not match");
+  apply_bad("!^a{33,}$!x!", "+1", MIMI_EBADRECORD, "repetition count above 32");
+  /* Interval count. */
+  apply_bad("!a{2}b{2}c{2}d{2}!x!", "+1", MIMI_ENOTMIMI, "does not match");
+  apply_bad("!a{2}b{2}c{2}d{2}e{2}!x!", "+1", MIMI_EBADRECORD,
+            "too many interval expressions (more than 4; '{' at offset 17)");
+  /* Quantifiers. */
+  apply_bad(rep("^", "a*", 32, "$"), "+1", MIMI_ENOTMIMI, "does not match");
+  apply_bad(rep("^", "a*", 33, "$"), "+1", MIMI_EBADRECORD, "more than 32 quantifiers");
+  /* Nesting depth (also PCRE2's parenthesis limit). */
+  apply_ok(rep("^", "(", 8, "\\+1))))))))$"), "+1", "x");
+  apply_bad(rep("^", "(", 9, "\\+1)))))))))$"), "+1", MIMI_EBADRECORD,
+            "groups nested deeper than 8 ('(' at offset 9)");
+  /* Groups in all. */
+  apply_bad(rep("^", "(a)", 32, "$"), "+1", MIMI_ENOTMIMI, "does not match");
+  apply_bad(rep("^", "(a)", 33, "$"), "+1", MIMI_EBADRECORD, "more than 32 groups");
+  /* The product of nested repetition counts: 256 copies, then 288. */
+  apply_bad("!^((a?){32}){8}$!x!", "+1", MIMI_ENOTMIMI, "does not match");
+  apply_bad("!^((a?){32}){9}$!x!", "+1", MIMI_EBADRECORD,
+            "too many or too large repetition counts: nested, they make 288 copies, above 256");
+  apply_bad("!^(a{16}){16}$!x!", "+1", MIMI_ENOTMIMI, "does not match");
+  apply_bad("!^(a{10}){26}$!x!", "+1", MIMI_EBADRECORD, "make 260 copies, above 256");
+  /* Sequential repetitions do not multiply. */
+  apply_ok("!^\\+1([0-9]{3})([0-9]{3})([0-9]{4})$!\\1-\\2-\\3!", "+15551234567",
+           "555-123-4567");
+}
+
+/* The review's records: refused by the caps or stopped by a match limit,
+ * each with a message, never a long computation. */
+static void test_regexp_limits(void **state) {
+  (void)state;
+  apply_bad("!^((a?){32}){32}$!x!", "+442079460148", MIMI_EBADRECORD,
+            "make 1024 copies, above 256");
+  apply_bad("!^((a?){32}){32}$!x!", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!",
+            MIMI_EBADRECORD, "make 1024 copies, above 256");
+  /* Within the caps, exponential backtracking hits the match limit. */
+  apply_bad("!^((a?){16}){16}$!x!", "aaaaaaaaaaaaaaaaaaaaaaaaaaa!", MIMI_EBADRECORD,
+            "matching needs more than 10000 steps (match limit)");
+  apply_bad("!^(.|.|.)*[a-z]$!x!", "+442079460148", MIMI_EBADRECORD,
+            "(match limit)");
+  apply_ok("!^(.|.|.)*[a-z]$!x!", "+44a", "x"); /* the same rule, cheap input */
+  /* Long subjects of the public API: depth and heap limits. */
+  char *subj = malloc(3002);
+  assert_non_null(subj);
+  memset(subj, 'a', 3000);
+  subj[3000] = '!';
+  subj[3001] = '\0';
+  apply_bad("!^(a)*$!x!", subj, MIMI_EBADRECORD, "(depth limit)");
+  apply_bad(rep("^", "(a)", 31, "(a)*$"), subj, MIMI_EBADRECORD, "(heap limit)");
+  subj[3000] = '\0';
+  apply_bad("!^(a)*$!x!", subj, MIMI_EBADRECORD, "(depth limit)");
+  apply_ok("!^a*$!x!", subj, "x"); /* a single-octet repeat needs no frames */
+  free(subj);
+}
+
 /* ---- mimi_naptr_process ------------------------------------------------ */
 
 static mimi_mapset_t *process(const mimi_naptr_rr_t *rrs, size_t n,
@@ -232,6 +397,72 @@ static void test_process_malformed(void **state) {
   mimi_mapset_free(set);
 }
 
+/* 60 hostile rules in one RRset: only MIMI_NAPTR_MAX_RULES are applied
+ * (each one warns), and one warning counts the rest. A set keeps 32
+ * warnings, the last replaced by a count of those not shown: 1 + 32 warnings
+ * make 31 shown and "2 more" (60 applied rules would make "29 more"). */
+static void test_process_rule_cap(void **state) {
+  (void)state;
+  static const char *const hostile[] = {"!^((a?){32}){32}$!x!", "!^(.|.|.)*[a-z]$!x!"};
+  for (size_t h = 0; h < 2; h++) {
+    mimi_naptr_rr_t rrs[60];
+    for (size_t i = 0; i < 60; i++)
+      rrs[i] = (mimi_naptr_rr_t){10, (uint16_t)(60 - i), "u", "E2U+mimi", hostile[h], "."};
+    mimi_mapset_t *set = process(rrs, 60, AUS, NULL);
+    assert_int_equal(mimi_mapset_count(set), 0);
+    assert_int_equal(mimi_mapset_warning_count(set), 32);
+    /* The best 32 by preference (1..32) are applied; pref 33 is the first
+     * one left out, with 27 more. */
+    assert_string_equal(mimi_mapset_warning(set, 0),
+                        "NAPTR order 10 pref 33: this and 27 more E2U+mimi rules are "
+                        "not processed: at most 32 per RRset");
+    for (size_t i = 1; i < 31; i++) {
+      char want[64];
+      snprintf(want, sizeof want, "NAPTR order 10 pref %zu: regexp '", i);
+      const char *w = mimi_mapset_warning(set, i);
+      if (strncmp(w, want, strlen(want)) != 0 ||
+          !strstr(w, h == 0 ? "above 256" : "(match limit)"))
+        fail_msg("warning %zu: '%s'", i, w);
+    }
+    assert_string_equal(mimi_mapset_warning(set, 31), "2 more warnings not shown");
+    mimi_mapset_free(set);
+  }
+  /* Rules that yield: exactly 32 mappings, the best 32. */
+  static char re[60][48];
+  mimi_naptr_rr_t ok[60];
+  for (size_t i = 0; i < 60; i++) {
+    snprintf(re[i], sizeof re[i], "!^.*$!mimi://p%zu.example/u/a!", i + 1);
+    ok[i] = (mimi_naptr_rr_t){10, (uint16_t)(i + 1), "u", "E2U+mimi", re[i], "."};
+  }
+  mimi_mapset_t *many = process(ok, 60, AUS, NULL);
+  assert_int_equal(mimi_mapset_count(many), MIMI_NAPTR_MAX_RULES);
+  expect_map(many, 0, "mimi://p1.example/u/a", 1);
+  expect_map(many, MIMI_NAPTR_MAX_RULES - 1, "mimi://p32.example/u/a", 32);
+  assert_int_equal(mimi_mapset_warning_count(many), 1);
+  mimi_mapset_free(many);
+  /* Exactly the cap: no cap warning. The kept rules are the best ones,
+   * wherever they stand in the RRset; other services do not count. */
+  mimi_naptr_rr_t rrs[40];
+  for (size_t i = 0; i < 40; i++)
+    rrs[i] = (mimi_naptr_rr_t){10, (uint16_t)(i + 1), "u", "E2U+mimi", "!^\\+1!x!", "."};
+  mimi_mapset_t *set = process(rrs, MIMI_NAPTR_MAX_RULES, AUS, NULL);
+  assert_int_equal(mimi_mapset_warning_count(set), 0);
+  mimi_mapset_free(set);
+  for (size_t i = MIMI_NAPTR_MAX_RULES; i < 39; i++)
+    rrs[i].services = "E2U+sip"; /* 7 rules of another service */
+  rrs[39] = (mimi_naptr_rr_t){10, 0, "u", "E2U+mimi", "!^.*$!mimi://best.example/u/a!", "."};
+  rrs[0].regexp = "!^.*$!mimi://lost.example/u/a!"; /* pref 1: 33rd of 33 rules */
+  rrs[0].preference = 99;
+  set = process(rrs, 40, AUS, NULL);
+  assert_int_equal(mimi_mapset_count(set), 1);
+  expect_map(set, 0, "mimi://best.example/u/a", 0);
+  assert_int_equal(mimi_mapset_warning_count(set), 1);
+  assert_string_equal(mimi_mapset_warning(set, 0),
+                      "NAPTR order 10 pref 99: this and 0 more E2U+mimi rules are "
+                      "not processed: at most 32 per RRset");
+  mimi_mapset_free(set);
+}
+
 /* Untrusted REPLACEMENT text reaches warnings only through mimi__show. */
 static void test_process_untrusted_text(void **state) {
   (void)state;
@@ -302,10 +533,15 @@ int main(void) {
       cmocka_unit_test(test_regexp_delimiters_and_escapes),
       cmocka_unit_test(test_regexp_errors),
       cmocka_unit_test(test_regexp_hostile),
+      cmocka_unit_test(test_regexp_brackets),
+      cmocka_unit_test(test_regexp_subset),
+      cmocka_unit_test(test_regexp_caps),
+      cmocka_unit_test(test_regexp_limits),
       cmocka_unit_test(test_process_selects_and_orders),
       cmocka_unit_test(test_process_order_groups),
       cmocka_unit_test(test_process_nonterminal),
       cmocka_unit_test(test_process_malformed),
+      cmocka_unit_test(test_process_rule_cap),
       cmocka_unit_test(test_process_untrusted_text),
       cmocka_unit_test(test_process_args),
       cmocka_unit_test(test_format),
