@@ -22,6 +22,10 @@
 #define FORMAT_VERSION "1"
 #define MIN_MAP (1ULL << 30)
 #define MIN_MAP_KNOB (64ULL << 10)
+/* The lock file's reader slots are sized by the first process that opens
+ * it alone, and mod-mimi needs one per knotd worker: the same number as
+ * mod-mimi asks for, not LMDB's 126, whichever of the two creates it. */
+#define MAX_READERS 4096
 
 /* The smallest map: 1 GiB (the file is sparse), or MIMI_ZONEGEN_MAPSIZE
  * bytes. The variable exists so that a test can make a later --update grow
@@ -247,6 +251,7 @@ static MDB_env *env_open(const char *dir, size_t mapsize, int create) {
   MDB_env *env = NULL;
   int rc;
   if ((rc = mdb_env_create(&env)) || (rc = mdb_env_set_maxdbs(env, 4)) ||
+      (rc = mdb_env_set_maxreaders(env, MAX_READERS)) ||
       (mapsize && (rc = mdb_env_set_mapsize(env, mapsize))) ||
       /* A new database is written through the map (WRITEMAP): no page
        * copies in malloc'd buffers and no write() at commit (CSV -> LMDB
