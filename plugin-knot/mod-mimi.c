@@ -21,7 +21,7 @@
  * therefore fails only for what the configuration check would refuse (or
  * out of memory); a database that cannot be used (missing, another format
  * or zone, out of reader slots...) is a state: the MIMI names (see
- * mimi_name()) get SERVFAIL, the log says why once per change, and the
+ * mimi_is_mimi_name()) get SERVFAIL, the log says why once per change, and the
  * database is opened again at most once a second. The same once-a-second
  * check reopens it when data.mdb is another file (a rebuild swapped the
  * directory): an environment keeps reading the deleted files otherwise.
@@ -40,11 +40,12 @@
 
 #include <knot/module.h>
 
+#include "mimi_pure.h"
+
 #define MOD_DATABASE "\x08" "database"
 #define MOD_TTL "\x03" "ttl"
 
 #define FORMAT_VERSION "1" /* mimi-lmdb(5) */
-#define MAX_KEY (KNOT_DNAME_MAXLEN + 1)
 
 /*
  * Reader slots. LMDB's default is 126 per lock file, and every worker
@@ -404,110 +405,51 @@ typedef struct {
   _Atomic unsigned long warned_gen; /* "another zone" logged for this open */
 } mimi_mod_t;
 
-/* Canonical key of a name (mimi-lmdb(5)): labels right to left, lower-case,
- * each followed by a zero octet. Returns the length, or 0 if it cannot be
- * a key (a label with a zero octet, too many labels). */
-static size_t name_key(const knot_dname_t *name, uint8_t *key) {
-  const uint8_t *labels[KNOT_DNAME_MAXLABELS];
-  size_t n = 0, o = 0;
-  /* The query name is uncompressed wire (knotd decompressed it): the next
-   * label follows this one. (knot_wire_next_label() takes the packet, and
-   * Knot 3.4 and later declare it nonnull: NULL does not build there.) */
-  for (const uint8_t *l = name; *l; l += 1 + *l) {
-    if (n == KNOT_DNAME_MAXLABELS)
-      return 0;
-    labels[n++] = l;
-  }
-  while (n--) {
-    const uint8_t *l = labels[n];
-    for (uint8_t i = 1; i <= l[0]; i++) {
-      uint8_t c = l[i];
-      if (c == 0 || o + 2 > MAX_KEY)
-        return 0;
-      key[o++] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-    }
-    key[o++] = 0;
-  }
-  return o;
-}
-
 /* Add the RRs of type (any type for ANY) from a database value. Returns the
  * number added, or -1 for a malformed value or a packet error (*trunc set
  * when the packet is full). */
 static int put_rrs(knot_pkt_t *pkt, knotd_qdata_t *qdata, const MDB_val *v,
                    uint16_t qtype, uint32_t ttl, int *trunc) {
-  const uint8_t *p = v->mv_data;
-  size_t len = v->mv_size, o = 0;
+  size_t o = 0;
   knot_rrset_t *rr = NULL;
-  int added = 0;
+  mimi_rr_t one;
+  int added = 0, got;
 
-  while (o < len) {
-    if (len - o < 4)
-      goto bad;
-    uint16_t type = (uint16_t)(p[o] << 8 | p[o + 1]);
-    uint16_t rdlen = (uint16_t)(p[o + 2] << 8 | p[o + 3]);
-    if (len - o - 4 < rdlen)
-      goto bad;
-    if (qtype == type || qtype == KNOT_RRTYPE_ANY) {
+  while ((got = mimi_value_next(v->mv_data, v->mv_size, &o, &one)) == 1) {
+    if (qtype == one.type || qtype == KNOT_RRTYPE_ANY) {
       /* Records of one type are stored together: one RRset per type. */
-      if (rr && rr->type != type) {
+      if (rr && rr->type != one.type) {
         if (knot_pkt_put(pkt, 0, rr, KNOT_PF_FREE) != KNOT_EOK)
           goto put_failed;
         rr = NULL;
       }
-      if (!rr && !(rr = knot_rrset_new(qdata->name, type, KNOT_CLASS_IN, ttl,
+      if (!rr && !(rr = knot_rrset_new(qdata->name, one.type, KNOT_CLASS_IN, ttl,
                                        &pkt->mm)))
         return -1;
-      if (knot_rrset_add_rdata(rr, p + o + 4, rdlen, &pkt->mm) != KNOT_EOK)
+      if (knot_rrset_add_rdata(rr, one.rdata, one.rdlen, &pkt->mm) != KNOT_EOK)
         goto fail;
       added++;
     }
-    o += 4 + (size_t)rdlen;
   }
+  if (got < 0)
+    goto fail; /* malformed value */
   if (rr && knot_pkt_put(pkt, 0, rr, KNOT_PF_FREE) != KNOT_EOK)
     goto put_failed;
   return added;
 put_failed:
   *trunc = 1;
 fail:
-bad:
   if (rr)
     knot_rrset_free(rr, &pkt->mm);
   return -1;
 }
 
 
-/* Is a name below the zone one of the MIMI names the database holds: one
- * with a _mimi label (<hash>._mimi.<domain>, _mimi.<handle>, and the empty
- * non-terminals between) or an ENUM name (only one-digit labels below the
- * zone, as mimi-zonegen writes phone numbers)? Asked only while the
- * database is unusable: these names get SERVFAIL (a resolver retries, or
- * tries another server), every other name keeps the zone's own answer.
- * Walked by hand like name_key(): the name is uncompressed wire. */
-static int mimi_name(const knot_dname_t *name, const knot_dname_t *zone) {
-  size_t n = 0, z = 0, below;
-  int digits = 1, mimi = 0;
-  for (const uint8_t *l = name; *l; l += 1 + *l)
-    n++;
-  for (const uint8_t *l = zone; *l; l += 1 + *l)
-    z++;
-  if (n <= z)
-    return 0;
-  below = n - z;
-  for (const uint8_t *l = name; below--; l += 1 + *l) {
-    if (l[0] == 5 && strncasecmp((const char *)l + 1, "_mimi", 5) == 0)
-      mimi = 1;
-    if (l[0] != 1 || l[1] < '0' || l[1] > '9')
-      digits = 0;
-  }
-  return mimi || digits;
-}
-
 /* The database cannot answer (unusable, or of another zone): SERVFAIL for
  * the names it would hold, the zone's answer for the others. */
 static knotd_in_state_t unanswerable(knotd_in_state_t state, knotd_qdata_t *qdata,
                                      knotd_mod_t *mod) {
-  if (!mimi_name(qdata->name, knotd_mod_zone(mod)))
+  if (!mimi_is_mimi_name(qdata->name, knotd_mod_zone(mod)))
     return state;
   qdata->rcode = KNOT_RCODE_SERVFAIL;
   return KNOTD_IN_STATE_ERROR;
@@ -575,13 +517,13 @@ static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
   mimi_mod_t *m = knotd_mod_ctx(mod);
   shared_env_t *e;
   knotd_in_state_t out;
-  uint8_t key[MAX_KEY];
+  uint8_t key[MIMI_KEY_MAX];
   size_t klen;
 
   /* Only names the zone does not have: zone data wins. */
   if (state != KNOTD_IN_STATE_MISS || !m)
     return state;
-  if (!(klen = name_key(qdata->name, key)))
+  if (!(klen = mimi_name_key(qdata->name, key)))
     return state;
   e = m->env;
   env_refresh(e, mod, 0);
