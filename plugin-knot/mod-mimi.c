@@ -302,10 +302,15 @@ static void env_refresh(shared_env_t *e, knotd_mod_t *mod, int force) {
  * the size the writer recorded (mdb_env_set_mapsize 0), with no
  * transaction active. 0, or -1 when the database became unusable. */
 static int env_remap(shared_env_t *e, knotd_mod_t *mod, const db_t *seen) {
+  MDB_envinfo info;
+  MDB_stat st;
   int rc = 0;
   pthread_rwlock_wrlock(&e->lock);
-  if (e->db && e->db == seen) { /* else another thread did it, or reopened */
-    MDB_envinfo info;
+  /* Workers that met the grown map together queue here: the first remaps,
+   * the others find the map large enough (or another database). */
+  if (e->db && e->db == seen && mdb_env_info(e->db->env, &info) == 0 &&
+      mdb_env_stat(e->db->env, &st) == 0 &&
+      (info.me_last_pgno + 1) * (size_t)st.ms_psize > info.me_mapsize) {
     if ((rc = mdb_env_set_mapsize(e->db->env, 0)) == 0) {
       mdb_env_info(e->db->env, &info);
       knotd_mod_log(mod, LOG_INFO, "database %s: the map grew to %zu bytes, remapped",
