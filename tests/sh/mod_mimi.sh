@@ -300,6 +300,15 @@ if knot_start_conf "$T/klive" "$T/live.tpl" 2 example.com; then
   expect_contains "$(answer "$PL" "$ALICE" TXT "")" "a=alice;" "rebuild + reload: others still answered"
   r=$(rcode "$PL" "$(owner zed@example.com)")
   [ "$r" = NXDOMAIN ] && ok "rebuild: the update's users are gone too" || fail "rebuild: zed" "$r"
+  # A rebuild without a reload: the queries notice the new data.mdb.
+  { cat "$T/users-nodom.csv"; echo "newbie@example.com,chat.example.com,newbie,,,"; } > "$T/users-new.csv"
+  "$G" --origin example.com --format lmdb -o "$T/db-live" "$T/users-new.csv" 2>/dev/null \
+    && ok "a full rebuild with a new user, no reload" || fail "rebuild with newbie"
+  r=$(wait_rcode "$PL" "$(owner newbie@example.com)" NOERROR)
+  [ "$r" = NOERROR ] && expect_contains "$(answer "$PL" "$(owner newbie@example.com)" TXT "")" "a=newbie" \
+    "rebuild without a reload: the new user answered" || fail "rebuild without reload" "$r"
+  grep -q "database $T/db-live changed on disk, reopened" "$T/klive/knotd.log" \
+    && ok "the reopen is logged" || fail "reopen logged" "$(tail "$T/klive/knotd.log")"
   # The database missing at a reload: SERVFAIL (not a signed NXDOMAIN), back when it is.
   mv "$T/db-live" "$T/db-away"
   knotc -c "$T/klive/knot.conf" reload >/dev/null 2>&1
