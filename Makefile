@@ -177,7 +177,7 @@ $(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_template,$(t))))
 
 # Only knotd_mod_api is exported (-fvisibility=hidden; KNOTD_MOD_API marks it);
 # the knotd_* functions are resolved by knotd when it loads the module.
-$(B)/plugin-knot/mod-mimi.so: plugin-knot/mod-mimi.c
+$(B)/plugin-knot/mod-mimi.so: plugin-knot/mod-mimi.c plugin-knot/mimi_pure.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(KNOT_CFLAGS) -fPIC -shared \
 	  -fvisibility=hidden -Wl,-z,relro,-z,now $(CFLAGS) \

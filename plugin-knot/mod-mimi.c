@@ -15,35 +15,93 @@
  * On reload knotd loads the new instance before it unloads the old one, so
  * environments are shared per path and reference-counted: LMDB forbids
  * opening one environment twice in a process.
+ *
+ * Failing safe: a module whose load() fails is dropped and the zone is
+ * served without it, so every user would get a signed NXDOMAIN. load()
+ * therefore fails only for what the configuration check would refuse (or
+ * out of memory); a database that cannot be used (missing, another format
+ * or zone, out of reader slots...) is a state: the MIMI names (see
+ * mimi_is_mimi_name()) get SERVFAIL, the log says why once per change, and the
+ * database is opened again at most once a second. The same once-a-second
+ * check reopens it when data.mdb is another file (a rebuild swapped the
+ * directory): an environment keeps reading the deleted files otherwise.
  */
 #include <errno.h>
 #include <limits.h>
 #include <lmdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <knot/module.h>
+
+#include "mimi_pure.h"
 
 #define MOD_DATABASE "\x08" "database"
 #define MOD_TTL "\x03" "ttl"
 
 #define FORMAT_VERSION "1" /* mimi-lmdb(5) */
-#define MAX_KEY (KNOT_DNAME_MAXLEN + 1)
 
-/* ---- Shared LMDB environments ------------------------------------------ */
+/*
+ * Reader slots. LMDB's default is 126 per lock file, and every worker
+ * thread that queries pins one per environment (its renewed transaction):
+ * a knotd with more workers got MDB_READERS_FULL, and the next instance of
+ * a reload could not open the database at all. The lock file is shared
+ * with mimi-zonegen and other processes (mdb_stat, a second knotd), and
+ * its size is set by the first process that opens it alone: mimi-zonegen
+ * asks for the same number. 4096 slots are 256 KiB of lock file.
+ */
+#define MIN_READERS 4096u
+#define READERS_HEADROOM 128u /* other processes beside our workers */
 
-typedef struct shared_env {
-  struct shared_env *next;
-  char *path;
+/* How often a query may look at data.mdb or retry a failed open. */
+#define CHECK_INTERVAL 1     /* seconds */
+#define READ_ERROR_LOG_INTERVAL 60
+
+/* ---- Open databases -------------------------------------------------------- */
+
+typedef struct {
+  MDB_txn *txn;       /* reset between queries, renewed at the next */
+  MDB_cursor *cur;    /* kept with its transaction (mdb_cursor_renew) */
+} scratch_t;
+
+/* One opened environment. Its scratch (one per worker thread, indexed by
+ * thread id: no locking on the hot path) lives and dies with it, so that
+ * no transaction outlives the environment it belongs to. */
+typedef struct {
   MDB_env *env;
-  MDB_dbi rrsets, meta;
-  unsigned refs;
-} shared_env_t;
+  MDB_dbi rrsets;
+  dev_t dev;          /* data.mdb when it was opened */
+  ino_t ino;
+  char origin[KNOT_DNAME_TXT_MAXLEN + 1];
+  unsigned nthreads;
+  scratch_t *scratch;
+} db_t;
 
-static pthread_mutex_t envs_lock = PTHREAD_MUTEX_INITIALIZER;
-static shared_env_t *envs;
+static void scratch_free(scratch_t *s) {
+  if (s->cur)
+    mdb_cursor_close(s->cur);
+  if (s->txn)
+    mdb_txn_abort(s->txn);
+  s->cur = NULL;
+  s->txn = NULL;
+}
+
+static void db_close(db_t *db) {
+  if (!db)
+    return;
+  for (unsigned i = 0; db->scratch && i < db->nthreads; i++)
+    scratch_free(&db->scratch[i]);
+  free(db->scratch);
+  if (db->env)
+    mdb_env_close(db->env);
+  free(db);
+}
 
 static int meta_get(MDB_txn *txn, MDB_dbi meta, const char *k, char *out,
                     size_t len) {
@@ -55,93 +113,271 @@ static int meta_get(MDB_txn *txn, MDB_dbi meta, const char *k, char *out,
   return 0;
 }
 
-/*
- * Open an environment read-only and check it is a mimi-lmdb(5) database.
- * Returns NULL and a static message in *why on failure.
- */
-static MDB_env *open_checked(const char *path, unsigned flags, MDB_dbi *rrsets,
-                             MDB_dbi *meta, char *origin, size_t olen,
-                             const char **why) {
-  MDB_env *env = NULL;
+static const char *open_error(int rc) {
+  switch (rc) {
+  case ENOENT: return "database not found";
+  case EACCES: return "database not readable (or lock.mdb not writable)";
+  case ENOMEM: return "out of memory";
+  case MDB_READERS_FULL: return "no free LMDB reader slot";
+  default: return "database cannot be opened (not an LMDB environment?)";
+  }
+}
+
+/* Check an open environment is a mimi-lmdb(5) database; rrsets and the
+ * origin from it. A static message in *why on failure. */
+static int db_check(db_t *db, const char **why) {
   MDB_txn *txn = NULL;
+  MDB_dbi meta;
   char buf[64];
   int rc;
 
-  if ((rc = mdb_env_create(&env)) != 0 || (rc = mdb_env_set_maxdbs(env, 4)) != 0) {
-    *why = "cannot create an LMDB environment";
-    goto fail;
+  if ((rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn)) != 0) {
+    *why = open_error(rc);
+    return -1;
   }
-  if ((rc = mdb_env_open(env, path, MDB_RDONLY | MDB_NOTLS | flags, 0)) != 0) {
-    *why = rc == ENOENT ? "database not found"
-           : rc == EACCES ? "database not readable (or lock.mdb not writable)"
-                          : "database cannot be opened (not an LMDB environment?)";
-    goto fail;
-  }
-  if ((rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) != 0 ||
-      mdb_dbi_open(txn, "rrsets", 0, rrsets) != 0 ||
-      mdb_dbi_open(txn, "meta", 0, meta) != 0) {
+  if (mdb_dbi_open(txn, "rrsets", 0, &db->rrsets) != 0 ||
+      mdb_dbi_open(txn, "meta", 0, &meta) != 0) {
     *why = "not a mimi-zonegen database (no rrsets/meta)";
     goto fail;
   }
-  if (meta_get(txn, *meta, "format", buf, sizeof buf) != 0 ||
+  if (meta_get(txn, meta, "format", buf, sizeof buf) != 0 ||
       strcmp(buf, FORMAT_VERSION) != 0) {
     *why = "database format is not 1 (rebuild it with this mimi-zonegen)";
     goto fail;
   }
-  if (meta_get(txn, *meta, "origin", origin, olen) != 0) {
+  if (meta_get(txn, meta, "origin", db->origin, sizeof db->origin) != 0) {
     *why = "database has no origin";
     goto fail;
   }
   /* Commit, not abort: an aborted transaction closes the handles it opened. */
   if (mdb_txn_commit(txn) != 0) {
-    txn = NULL;
     *why = "database cannot be read";
+    return -1;
+  }
+  return 0;
+fail:
+  mdb_txn_abort(txn);
+  return -1;
+}
+
+/* Open a database read-only for nthreads workers. NULL and a static
+ * message in *why on failure. */
+static db_t *db_open(const char *path, unsigned nthreads, const char **why) {
+  char data[PATH_MAX];
+  struct stat st;
+  db_t *db;
+  int rc, dead;
+
+  if (snprintf(data, sizeof data, "%s/data.mdb", path) >= (int)sizeof data) {
+    *why = "database path too long";
+    return NULL;
+  }
+  if (stat(data, &st) != 0) {
+    *why = open_error(errno);
+    return NULL;
+  }
+  if (!(db = calloc(1, sizeof *db)) ||
+      !(db->scratch = calloc(nthreads, sizeof *db->scratch))) {
+    *why = "out of memory";
     goto fail;
   }
-  return env;
+  db->nthreads = nthreads;
+  db->dev = st.st_dev;
+  db->ino = st.st_ino;
+  if ((rc = mdb_env_create(&db->env)) != 0) {
+    *why = "cannot create an LMDB environment";
+    goto fail;
+  }
+  if ((rc = mdb_env_set_maxdbs(db->env, 4)) != 0 ||
+      (rc = mdb_env_set_maxreaders(db->env, nthreads + READERS_HEADROOM > MIN_READERS
+                                                ? nthreads + READERS_HEADROOM
+                                                : MIN_READERS)) != 0 ||
+      /* No read-ahead: only the pages queries touch are mapped in. No TLS:
+       * a transaction is kept per worker (scratch), not per OS thread. */
+      (rc = mdb_env_open(db->env, path, MDB_RDONLY | MDB_NOTLS | MDB_NORDAHEAD, 0)) != 0) {
+    *why = open_error(rc);
+    goto fail;
+  }
+  /* Slots left by a process that died (a crashed knotd) are freed. */
+  mdb_reader_check(db->env, &dead);
+  if (db_check(db, why) != 0)
+    goto fail;
+  return db;
 fail:
-  if (txn)
-    mdb_txn_abort(txn);
-  if (env)
-    mdb_env_close(env);
+  db_close(db);
   return NULL;
 }
 
-static shared_env_t *env_acquire(const char *path, char *origin, size_t olen,
-                                 const char **why) {
-  char real[PATH_MAX];
-  shared_env_t *e;
-  if (!realpath(path, real)) {
-    *why = "database not found";
-    return NULL;
+/* ---- Shared environments ------------------------------------------------- */
+
+/* One per configured path, shared by the instances that name it (a reload
+ * runs two at once). The rwlock is read-held by a query for as long as it
+ * uses the database, write-held to open, reopen or remap it: LMDB needs
+ * no transaction active while an environment is remapped or closed. */
+typedef struct shared_env {
+  struct shared_env *next;
+  char *path;
+  unsigned refs;      /* under envs_lock */
+  pthread_rwlock_t lock;
+  db_t *db;           /* NULL while the database is unusable */
+  const char *why;    /* why it is unusable (static) */
+  const char *logged; /* the last state logged (why, or NULL for "open") */
+  unsigned nthreads;  /* the most any instance has asked for */
+  unsigned long gen;  /* raised at every successful (re)open */
+  _Atomic long next_check;    /* monotonic second of the next check */
+  _Atomic long next_read_log; /* rate limit of read-error messages */
+} shared_env_t;
+
+static pthread_mutex_t envs_lock = PTHREAD_MUTEX_INITIALIZER;
+static shared_env_t *envs;
+
+static long now_seconds(void) {
+  struct timespec ts;
+  /* Coarse: a vDSO read, cheap enough for every query. */
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return (long)ts.tv_sec;
+}
+
+/* Does data.mdb still name the file the database was opened from? */
+static int same_file(const shared_env_t *e, const db_t *db) {
+  char data[PATH_MAX];
+  struct stat st;
+  if (!db || snprintf(data, sizeof data, "%s/data.mdb", e->path) >= (int)sizeof data ||
+      stat(data, &st) != 0)
+    return 0;
+  return st.st_dev == db->dev && st.st_ino == db->ino;
+}
+
+/* (Re)open unless the open database is still the file at the path; the
+ * write lock held. Logs a change of state through mod unless quiet (load()
+ * logs its own). */
+static void env_reopen(shared_env_t *e, knotd_mod_t *mod, int quiet) {
+  const char *why = NULL;
+  int had = e->db != NULL;
+  if (same_file(e, e->db))
+    return;
+  /* Close first: the new files may be the old ones under a new name, and
+   * LMDB must not have one environment open twice. */
+  db_close(e->db);
+  e->db = db_open(e->path, e->nthreads, &why);
+  if (e->db) {
+    e->gen++;
+    e->why = NULL;
+    if (!quiet)
+      knotd_mod_log(mod, LOG_NOTICE, "database %s %s (zone %s)", e->path,
+                    had ? "changed on disk, reopened" : "usable again, serving it",
+                    e->db->origin);
+  } else {
+    e->why = why;
+    if (!quiet && why != e->logged)
+      knotd_mod_log(mod, LOG_ERR, "database %s: %s; answering SERVFAIL for MIMI names "
+                    "until it can be opened (retried every second)", e->path, why);
   }
+  e->logged = e->why;
+}
+
+/* At most once a second: reopen when data.mdb changed or the database was
+ * unusable. force: now (load()). */
+static void env_refresh(shared_env_t *e, knotd_mod_t *mod, int force) {
+  long now = now_seconds(), next = atomic_load(&e->next_check);
+  int same;
+  if (!force && (now < next ||
+                 !atomic_compare_exchange_strong(&e->next_check, &next,
+                                                 now + CHECK_INTERVAL)))
+    return; /* not yet, or another thread is checking */
+  if (force)
+    atomic_store(&e->next_check, now + CHECK_INTERVAL);
+  /* The stat under the read lock: queries go on meanwhile. */
+  pthread_rwlock_rdlock(&e->lock);
+  same = same_file(e, e->db);
+  pthread_rwlock_unlock(&e->lock);
+  if (same)
+    return;
+  pthread_rwlock_wrlock(&e->lock);
+  env_reopen(e, mod, force);
+  pthread_rwlock_unlock(&e->lock);
+}
+
+/* The database's map is smaller than its data (an update grew it): adopt
+ * the size the writer recorded (mdb_env_set_mapsize 0), with no
+ * transaction active. 0, or -1 when the database became unusable. */
+static int env_remap(shared_env_t *e, knotd_mod_t *mod, const db_t *seen) {
+  MDB_envinfo info;
+  MDB_stat st;
+  int rc = 0;
+  pthread_rwlock_wrlock(&e->lock);
+  /* Workers that met the grown map together queue here: the first remaps,
+   * the others find the map large enough (or another database). */
+  if (e->db && e->db == seen && mdb_env_info(e->db->env, &info) == 0 &&
+      mdb_env_stat(e->db->env, &st) == 0 &&
+      (info.me_last_pgno + 1) * (size_t)st.ms_psize > info.me_mapsize) {
+    if ((rc = mdb_env_set_mapsize(e->db->env, 0)) == 0) {
+      mdb_env_info(e->db->env, &info);
+      knotd_mod_log(mod, LOG_INFO, "database %s: the map grew to %zu bytes, remapped",
+                    e->path, info.me_mapsize);
+    } else {
+      knotd_mod_log(mod, LOG_ERR, "database %s: cannot map the grown database (%s); "
+                    "answering SERVFAIL for MIMI names, retried every second", e->path,
+                    mdb_strerror(rc));
+      db_close(e->db);
+      e->db = NULL;
+      e->why = e->logged = "cannot map the grown database";
+      rc = -1;
+    }
+  }
+  pthread_rwlock_unlock(&e->lock);
+  return rc;
+}
+
+/* Per-worker scratch for nthreads workers (an instance of a new
+ * configuration may have more); the write lock held. 0 or -1 (OOM). */
+static int env_grow_threads(shared_env_t *e, unsigned nthreads) {
+  if (nthreads <= e->nthreads)
+    return 0;
+  if (e->db) {
+    scratch_t *ns = calloc(nthreads, sizeof *ns);
+    if (!ns)
+      return -1;
+    for (unsigned i = 0; i < e->db->nthreads; i++)
+      scratch_free(&e->db->scratch[i]);
+    free(e->db->scratch);
+    e->db->scratch = ns;
+    e->db->nthreads = nthreads;
+  }
+  e->nthreads = nthreads;
+  return 0;
+}
+
+/* The shared environment of a path, created (and the database opened, or
+ * its failure recorded) when new. NULL only when out of memory. */
+static shared_env_t *env_acquire(const char *path, unsigned nthreads) {
+  shared_env_t *e;
   pthread_mutex_lock(&envs_lock);
   for (e = envs; e; e = e->next)
-    if (strcmp(e->path, real) == 0)
+    if (strcmp(e->path, path) == 0)
       break;
   if (e) {
-    MDB_txn *txn;
-    e->refs++;
-    if (mdb_txn_begin(e->env, NULL, MDB_RDONLY, &txn) == 0) {
-      if (meta_get(txn, e->meta, "origin", origin, olen) != 0)
-        origin[0] = '\0';
-      mdb_txn_abort(txn);
-    }
-  } else if ((e = calloc(1, sizeof *e)) && (e->path = strdup(real)) &&
-             /* No read-ahead: only the pages queries touch are mapped in. */
-             (e->env = open_checked(real, MDB_NORDAHEAD, &e->rrsets, &e->meta,
-                                    origin, olen, why))) {
+    pthread_rwlock_wrlock(&e->lock);
+    int rc = env_grow_threads(e, nthreads);
+    pthread_rwlock_unlock(&e->lock);
+    if (rc != 0)
+      e = NULL;
+    else
+      e->refs++;
+  } else if ((e = calloc(1, sizeof *e)) && (e->path = strdup(path))) {
+    pthread_rwlockattr_t a;
+    pthread_rwlockattr_init(&a);
+    /* A reopen must not wait behind a steady stream of queries. */
+    pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&e->lock, &a);
+    pthread_rwlockattr_destroy(&a);
     e->refs = 1;
+    e->nthreads = nthreads;
     e->next = envs;
     envs = e;
   } else {
-    if (e) {
-      free(e->path);
-      free(e);
-    }
+    free(e);
     e = NULL;
-    if (!*why)
-      *why = "out of memory";
   }
   pthread_mutex_unlock(&envs_lock);
   return e;
@@ -156,7 +392,8 @@ static void env_release(shared_env_t *e) {
         break;
       }
     }
-    mdb_env_close(e->env);
+    db_close(e->db);
+    pthread_rwlock_destroy(&e->lock);
     free(e->path);
     free(e);
   }
@@ -166,169 +403,187 @@ static void env_release(shared_env_t *e) {
 /* ---- Module instance ----------------------------------------------------- */
 
 typedef struct {
-  MDB_txn *txn;       /* reset between queries, renewed at the next */
-  MDB_cursor *cur;    /* kept with its transaction (mdb_cursor_renew) */
-  uint8_t key[MAX_KEY];
-} scratch_t;
-
-typedef struct {
   shared_env_t *env;
   uint32_t ttl;
   unsigned nthreads;
-  scratch_t *scratch; /* one per worker thread: no locking on the hot path */
+  char zone[KNOT_DNAME_TXT_MAXLEN + 1];
+  _Atomic unsigned long warned_gen; /* "another zone" logged for this open */
 } mimi_mod_t;
-
-/* Canonical key of a name (mimi-lmdb(5)): labels right to left, lower-case,
- * each followed by a zero octet. Returns the length, or 0 if it cannot be
- * a key (a label with a zero octet, too many labels). */
-static size_t name_key(const knot_dname_t *name, uint8_t *key) {
-  const uint8_t *labels[KNOT_DNAME_MAXLABELS];
-  size_t n = 0, o = 0;
-  /* The query name is uncompressed wire (knotd decompressed it): the next
-   * label follows this one. (knot_wire_next_label() takes the packet, and
-   * Knot 3.4 and later declare it nonnull: NULL does not build there.) */
-  for (const uint8_t *l = name; *l; l += 1 + *l) {
-    if (n == KNOT_DNAME_MAXLABELS)
-      return 0;
-    labels[n++] = l;
-  }
-  while (n--) {
-    const uint8_t *l = labels[n];
-    for (uint8_t i = 1; i <= l[0]; i++) {
-      uint8_t c = l[i];
-      if (c == 0 || o + 2 > MAX_KEY)
-        return 0;
-      key[o++] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-    }
-    key[o++] = 0;
-  }
-  return o;
-}
 
 /* Add the RRs of type (any type for ANY) from a database value. Returns the
  * number added, or -1 for a malformed value or a packet error (*trunc set
  * when the packet is full). */
 static int put_rrs(knot_pkt_t *pkt, knotd_qdata_t *qdata, const MDB_val *v,
                    uint16_t qtype, uint32_t ttl, int *trunc) {
-  const uint8_t *p = v->mv_data;
-  size_t len = v->mv_size, o = 0;
+  size_t o = 0;
   knot_rrset_t *rr = NULL;
-  int added = 0;
+  mimi_rr_t one;
+  int added = 0, got;
 
-  while (o < len) {
-    if (len - o < 4)
-      goto bad;
-    uint16_t type = (uint16_t)(p[o] << 8 | p[o + 1]);
-    uint16_t rdlen = (uint16_t)(p[o + 2] << 8 | p[o + 3]);
-    if (len - o - 4 < rdlen)
-      goto bad;
-    if (qtype == type || qtype == KNOT_RRTYPE_ANY) {
+  while ((got = mimi_value_next(v->mv_data, v->mv_size, &o, &one)) == 1) {
+    if (qtype == one.type || qtype == KNOT_RRTYPE_ANY) {
       /* Records of one type are stored together: one RRset per type. */
-      if (rr && rr->type != type) {
+      if (rr && rr->type != one.type) {
         if (knot_pkt_put(pkt, 0, rr, KNOT_PF_FREE) != KNOT_EOK)
           goto put_failed;
         rr = NULL;
       }
-      if (!rr && !(rr = knot_rrset_new(qdata->name, type, KNOT_CLASS_IN, ttl,
+      if (!rr && !(rr = knot_rrset_new(qdata->name, one.type, KNOT_CLASS_IN, ttl,
                                        &pkt->mm)))
         return -1;
-      if (knot_rrset_add_rdata(rr, p + o + 4, rdlen, &pkt->mm) != KNOT_EOK)
+      if (knot_rrset_add_rdata(rr, one.rdata, one.rdlen, &pkt->mm) != KNOT_EOK)
         goto fail;
       added++;
     }
-    o += 4 + (size_t)rdlen;
   }
+  if (got < 0)
+    goto fail; /* malformed value */
   if (rr && knot_pkt_put(pkt, 0, rr, KNOT_PF_FREE) != KNOT_EOK)
     goto put_failed;
   return added;
 put_failed:
   *trunc = 1;
 fail:
-bad:
   if (rr)
     knot_rrset_free(rr, &pkt->mm);
   return -1;
 }
 
+
+/* The database cannot answer (unusable, or of another zone): SERVFAIL for
+ * the names it would hold, the zone's answer for the others. */
+static knotd_in_state_t unanswerable(knotd_in_state_t state, knotd_qdata_t *qdata,
+                                     knotd_mod_t *mod) {
+  if (!mimi_is_mimi_name(qdata->name, knotd_mod_zone(mod)))
+    return state;
+  qdata->rcode = KNOT_RCODE_SERVFAIL;
+  return KNOTD_IN_STATE_ERROR;
+}
+
+/* A read transaction for this worker: renewed, or begun on first use. */
+static int txn_ready(db_t *db, scratch_t *s) {
+  int rc;
+  if (s->txn) {
+    rc = mdb_txn_renew(s->txn);
+    return rc == 0 ? mdb_cursor_renew(s->txn, s->cur) : rc;
+  }
+  rc = mdb_txn_begin(db->env, NULL, MDB_RDONLY, &s->txn);
+  if (rc == 0 && (rc = mdb_cursor_open(s->txn, db->rrsets, &s->cur)) != 0) {
+    mdb_txn_abort(s->txn);
+    s->txn = NULL;
+  }
+  return rc;
+}
+
+/* A read error other than a grown map: logged at most once a minute. */
+static void read_error(shared_env_t *e, knotd_mod_t *mod, int rc) {
+  long now = now_seconds(), next = atomic_load(&e->next_read_log);
+  if (now >= next && atomic_compare_exchange_strong(&e->next_read_log, &next,
+                                                    now + READ_ERROR_LOG_INTERVAL))
+    knotd_mod_log(mod, LOG_ERR, "database %s: %s; answering SERVFAIL for MIMI names "
+                  "(this message at most once a minute)", e->path, mdb_strerror(rc));
+}
+
+/* The answer from an open database, its read transaction ready in s. */
+static knotd_in_state_t lookup(knotd_in_state_t state, knot_pkt_t *pkt,
+                               knotd_qdata_t *qdata, const mimi_mod_t *m,
+                               scratch_t *s, const uint8_t *k, size_t klen) {
+  MDB_val key = {klen, (void *)k}, val;
+  int trunc = 0;
+  /* One descent: the first key at or after the name. Equal: the name's
+   * records; longer with the name's key as prefix: an empty non-terminal
+   * (mimi-lmdb(5) keys sort parents before children); else not here. */
+  int rc = mdb_cursor_get(s->cur, &key, &val, MDB_SET_RANGE);
+  if (rc == 0 && key.mv_size == klen && memcmp(key.mv_data, k, klen) == 0) {
+    int n = put_rrs(pkt, qdata, &val, knot_pkt_qtype(qdata->query), m->ttl, &trunc);
+    if (n < 0) {
+      if (trunc)
+        return KNOTD_IN_STATE_TRUNC;
+      qdata->rcode = KNOT_RCODE_SERVFAIL;
+      return KNOTD_IN_STATE_ERROR;
+    }
+    knot_wire_set_aa(pkt->wire);
+    qdata->rcode = KNOT_RCODE_NOERROR;
+    return n ? KNOTD_IN_STATE_HIT : KNOTD_IN_STATE_NODATA;
+  }
+  if (rc == 0 && key.mv_size > klen && memcmp(key.mv_data, k, klen) == 0) {
+    knot_wire_set_aa(pkt->wire);
+    qdata->rcode = KNOT_RCODE_NOERROR;
+    return KNOTD_IN_STATE_NODATA;
+  }
+  if (rc == 0 || rc == MDB_NOTFOUND)
+    return state;
+  qdata->rcode = KNOT_RCODE_SERVFAIL;
+  return KNOTD_IN_STATE_ERROR;
+}
+
 static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
                                     knotd_qdata_t *qdata, knotd_mod_t *mod) {
   mimi_mod_t *m = knotd_mod_ctx(mod);
-  scratch_t *s;
-  MDB_val key, val;
-  knotd_in_state_t out = state;
+  shared_env_t *e;
+  knotd_in_state_t out;
+  uint8_t key[MIMI_KEY_MAX];
   size_t klen;
-  int rc, trunc = 0;
 
   /* Only names the zone does not have: zone data wins. */
   if (state != KNOTD_IN_STATE_MISS || !m)
     return state;
-  s = &m->scratch[qdata->params->thread_id % m->nthreads];
-  if (!(klen = name_key(qdata->name, s->key)))
+  if (!(klen = mimi_name_key(qdata->name, key)))
     return state;
-  /* A fresh snapshot per query: live updates show at the next one. */
-  if (s->txn) {
-    rc = mdb_txn_renew(s->txn);
-    if (rc == 0)
-      rc = mdb_cursor_renew(s->txn, s->cur);
-  } else {
-    rc = mdb_txn_begin(m->env->env, NULL, MDB_RDONLY, &s->txn);
-    if (rc == 0 && (rc = mdb_cursor_open(s->txn, m->env->rrsets, &s->cur)) != 0) {
-      mdb_txn_abort(s->txn);
-      s->txn = NULL;
+  e = m->env;
+  env_refresh(e, mod, 0);
+  for (int attempt = 0;; attempt++) {
+    pthread_rwlock_rdlock(&e->lock);
+    db_t *db = e->db;
+    if (!db) {
+      pthread_rwlock_unlock(&e->lock);
+      return unanswerable(state, qdata, mod);
     }
-  }
-  if (rc != 0) {
-    qdata->rcode = KNOT_RCODE_SERVFAIL;
-    return KNOTD_IN_STATE_ERROR;
-  }
-  /* One descent: the first key at or after the name. Equal: the name's
-   * records; longer with the name's key as prefix: an empty non-terminal
-   * (mimi-lmdb(5) keys sort parents before children); else not here. */
-  key.mv_size = klen;
-  key.mv_data = s->key;
-  rc = mdb_cursor_get(s->cur, &key, &val, MDB_SET_RANGE);
-  if (rc == 0 && key.mv_size == klen && memcmp(key.mv_data, s->key, klen) == 0) {
-    int n = put_rrs(pkt, qdata, &val, knot_pkt_qtype(qdata->query), m->ttl, &trunc);
-    if (n < 0) {
-      if (trunc) {
-        out = KNOTD_IN_STATE_TRUNC;
-      } else {
-        qdata->rcode = KNOT_RCODE_SERVFAIL;
-        out = KNOTD_IN_STATE_ERROR;
-      }
-    } else {
-      knot_wire_set_aa(pkt->wire);
-      qdata->rcode = KNOT_RCODE_NOERROR;
-      out = n ? KNOTD_IN_STATE_HIT : KNOTD_IN_STATE_NODATA;
+    if (strcasecmp(db->origin, m->zone) != 0) {
+      /* Logged under the lock: db may be closed as soon as it is released. */
+      if (atomic_exchange(&m->warned_gen, e->gen) != e->gen)
+        knotd_mod_log(mod, LOG_ERR, "database %s holds the zone %s, not this one; "
+                      "answering SERVFAIL for MIMI names", e->path, db->origin);
+      pthread_rwlock_unlock(&e->lock);
+      return unanswerable(state, qdata, mod);
     }
-  } else if (rc == 0 || rc == MDB_NOTFOUND) {
-    if (rc == 0 && key.mv_size > klen && memcmp(key.mv_data, s->key, klen) == 0) {
-      knot_wire_set_aa(pkt->wire);
-      qdata->rcode = KNOT_RCODE_NOERROR;
-      out = KNOTD_IN_STATE_NODATA;
+    scratch_t *s = &db->scratch[qdata->params->thread_id % db->nthreads];
+    int rc = txn_ready(db, s);
+    if (rc == MDB_MAP_RESIZED && attempt == 0) {
+      /* An update grew the map past ours: remap, then once more. */
+      pthread_rwlock_unlock(&e->lock);
+      if (env_remap(e, mod, db) != 0)
+        return unanswerable(state, qdata, mod);
+      continue;
     }
-  } else {
-    qdata->rcode = KNOT_RCODE_SERVFAIL;
-    out = KNOTD_IN_STATE_ERROR;
+    if (rc != 0) {
+      pthread_rwlock_unlock(&e->lock);
+      read_error(e, mod, rc);
+      return unanswerable(state, qdata, mod);
+    }
+    out = lookup(state, pkt, qdata, m, s, key, klen);
+    mdb_txn_reset(s->txn);
+    pthread_rwlock_unlock(&e->lock);
+    return out;
   }
-  mdb_txn_reset(s->txn);
-  return out;
 }
 
 /* ---- Configuration --------------------------------------------------------- */
 
+/*
+ * What the configuration check refuses is what keeps knotd from starting
+ * or a reload from being applied, so it is limited to what is wrong in the
+ * configuration itself: no database, or an empty path. Whether the
+ * database exists, is readable, of this format and of this zone is a state
+ * of the files, which change without a reload (a rebuild, an administrator
+ * moving things): it is checked when the database is opened and reported
+ * in the log, and the MIMI names get SERVFAIL meanwhile (mod-mimi(5)).
+ */
 static int check_database(knotd_conf_check_args_t *args) {
-  char origin[KNOT_DNAME_TXT_MAXLEN + 1];
-  const char *why = NULL;
-  MDB_dbi rr, meta;
-  /* MDB_NOLOCK: a check must not need write access to lock.mdb. */
-  MDB_env *env = open_checked((const char *)args->data, MDB_NOLOCK, &rr, &meta,
-                              origin, sizeof origin, &why);
-  if (!env) {
-    args->err_str = why;
+  if (!args->data || ((const char *)args->data)[0] == '\0') {
+    args->err_str = "empty database path";
     return KNOT_EINVAL;
   }
-  mdb_env_close(env);
   return KNOT_EOK;
 }
 
@@ -346,25 +601,25 @@ static int mimi_conf_check(knotd_conf_check_args_t *args) {
   return KNOT_EOK;
 }
 
-static void free_instance(mimi_mod_t *m) {
-  if (!m)
-    return;
-  if (m->scratch)
-    for (unsigned i = 0; i < m->nthreads; i++) {
-      if (m->scratch[i].cur)
-        mdb_cursor_close(m->scratch[i].cur);
-      if (m->scratch[i].txn)
-        mdb_txn_abort(m->scratch[i].txn);
-    }
-  free(m->scratch);
-  if (m->env)
-    env_release(m->env);
-  free(m);
+/* The state of the database as this new instance finds it, in the log. */
+static void log_state(knotd_mod_t *mod, mimi_mod_t *m) {
+  shared_env_t *e = m->env;
+  pthread_rwlock_rdlock(&e->lock);
+  if (!e->db) {
+    knotd_mod_log(mod, LOG_ERR, "database %s: %s; answering SERVFAIL for MIMI names "
+                  "until it can be opened (retried every second)", e->path, e->why);
+  } else if (strcasecmp(e->db->origin, m->zone) != 0) {
+    atomic_store(&m->warned_gen, e->gen);
+    knotd_mod_log(mod, LOG_ERR, "database %s holds the zone %s, not this one; "
+                  "answering SERVFAIL for MIMI names", e->path, e->db->origin);
+  } else {
+    knotd_mod_log(mod, LOG_INFO, "serving MIMI records from %s (ttl %u, %u threads)",
+                  e->path, (unsigned)m->ttl, m->nthreads);
+  }
+  pthread_rwlock_unlock(&e->lock);
 }
 
 static int mimi_load(knotd_mod_t *mod) {
-  char origin[KNOT_DNAME_TXT_MAXLEN + 1] = "", zone[KNOT_DNAME_TXT_MAXLEN + 1];
-  const char *why = NULL;
   mimi_mod_t *m = calloc(1, sizeof *m);
   knotd_conf_t conf;
 
@@ -375,34 +630,29 @@ static int mimi_load(knotd_mod_t *mod) {
   m->nthreads = knotd_mod_threads(mod);
   if (m->nthreads == 0)
     m->nthreads = 1;
-  if (!(m->scratch = calloc(m->nthreads, sizeof *m->scratch))) {
-    free_instance(m);
-    return KNOT_ENOMEM;
+  if (!knot_dname_to_str(m->zone, knotd_mod_zone(mod), sizeof m->zone)) {
+    free(m);
+    return KNOT_EINVAL;
   }
   conf = knotd_conf_mod(mod, MOD_DATABASE);
-  const char *path = conf.single.string;
-  if (!(m->env = env_acquire(path, origin, sizeof origin, &why))) {
-    knotd_mod_log(mod, LOG_ERR, "database %s: %s", path, why ? why : "error");
-    free_instance(m);
-    return KNOT_EINVAL;
+  if (!(m->env = env_acquire(conf.single.string, m->nthreads))) {
+    free(m);
+    return KNOT_ENOMEM;
   }
-  /* The database must be for this zone (mimi-zonegen --origin). */
-  if (!knot_dname_to_str(zone, knotd_mod_zone(mod), sizeof zone) ||
-      strcasecmp(zone, origin) != 0) {
-    knotd_mod_log(mod, LOG_ERR, "database %s holds the zone %s, not this one",
-                  path, origin);
-    free_instance(m);
-    return KNOT_EINVAL;
-  }
+  /* A reload: the shared environment may be on files a rebuild replaced. */
+  env_refresh(m->env, mod, 1);
+  log_state(mod, m);
   knotd_mod_ctx_set(mod, m);
-  knotd_mod_log(mod, LOG_INFO, "serving MIMI records from %s (ttl %u, %u threads)",
-                path, (unsigned)m->ttl, m->nthreads);
   return knotd_mod_in_hook(mod, KNOTD_STAGE_ANSWER, mimi_answer);
 }
 
 static void mimi_unload(knotd_mod_t *mod) {
   /* No knotd_mod_log() or knotd_mod_zone() here: the zone may be gone. */
-  free_instance(knotd_mod_ctx(mod));
+  mimi_mod_t *m = knotd_mod_ctx(mod);
+  if (!m)
+    return;
+  env_release(m->env);
+  free(m);
 }
 
 KNOTD_MOD_API(mimi, KNOTD_MOD_FLAG_SCOPE_ZONE, mimi_load, mimi_unload, mimi_conf,

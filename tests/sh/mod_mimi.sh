@@ -63,7 +63,7 @@ EOF
   && ok "databases and zone files generated from the same CSV" || fail "generation"
 
 # conf: module instances com and arpa; ONLINESIGN adds mod-onlinesign.
-write_conf() { # FILE ONLINESIGN DB-COM
+write_conf() { # FILE ONLINESIGN DB-COM [DB-ARPA]
   local os="" list_com="mod-mimi/com" list_arpa="mod-mimi/arpa"
   if [ "$2" = 1 ]; then
     os=$'mod-onlinesign:\n  - id: mimi\n    nsec-bitmap: [TXT, NAPTR]\n'
@@ -90,7 +90,7 @@ mod-mimi:
   - id: com
     database: "$3"
   - id: arpa
-    database: "$T/db-arpa"
+    database: "${4:-$T/db-arpa}"
 $os
 template:
   - id: default
@@ -108,28 +108,31 @@ EOF
 }
 
 # ---- configuration checks (knotc conf-check runs the module's checks) ----------
-write_conf "$T/check.tpl" 0 "$T/nonexistent"
-sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
-out=$(knotc -c "$T/check.conf" conf-check 2>&1); rc=$?
-[ $rc -ne 0 ] && ok "conf-check refuses a missing database" || fail "conf-check missing database" "$out"
+# Only a configuration error is refused: a missing, corrupt or foreign
+# database is a state of the files, answered with SERVFAIL (below).
+conf_check() { # DB-COM
+  write_conf "$T/check.tpl" 0 "$1"
+  sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
+  knotc -c "$T/check.conf" conf-check 2>&1
+}
+out=$(conf_check ""); rc=$?
+[ $rc -ne 0 ] && expect_contains "$out" "empty database path" "conf-check refuses an empty database path" \
+  || fail "conf-check empty path" "exit $rc" "$out"
 expect_contains "$out" "item 'database'" "conf-check names the item"
-expect_contains "$out" "database not found" "conf-check says why"
+conf_check "$T/db-com" >/dev/null
+grep -v "database: \"$T/db-com\"" "$T/check.conf" > "$T/check2.conf"
+out=$(knotc -c "$T/check2.conf" conf-check 2>&1); rc=$?
+[ $rc -ne 0 ] && expect_contains "$out" "no database specified" "conf-check refuses a module without a database" \
+  || fail "conf-check no database" "exit $rc" "$out"
+out=$(conf_check "$T/nonexistent"); rc=$?
+[ $rc -eq 0 ] && expect_contains "$out" "Configuration is valid" "conf-check accepts a missing database (a state, not a configuration error)" \
+  || fail "conf-check missing database" "exit $rc" "$out"
 mkdir -p "$T/garbage" && head -c 20000 /dev/urandom > "$T/garbage/data.mdb"
-write_conf "$T/check.tpl" 0 "$T/garbage"
-sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
-out=$(knotc -c "$T/check.conf" conf-check 2>&1); rc=$?
-[ $rc -ne 0 ] && expect_contains "$out" "cannot be opened" "conf-check refuses a corrupt database" \
-  || fail "conf-check corrupt database" "$out"
 mdb_dump -a "$T/db-com" | sed 's/^ 31$/ 32/' > "$T/v2.dump"   # format "1" -> "2"
 mdb_load -f "$T/v2.dump" "$(mkdir -p "$T/db-v2" && echo "$T/db-v2")" 2>/dev/null
-write_conf "$T/check.tpl" 0 "$T/db-v2"
-sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
-out=$(knotc -c "$T/check.conf" conf-check 2>&1); rc=$?
-[ $rc -ne 0 ] && expect_contains "$out" "format is not 1" "conf-check refuses another format" \
-  || fail "conf-check another format" "$out"
-write_conf "$T/check.tpl" 0 "$T/db-com"
-sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
-expect_rc 0 "conf-check accepts the real database" knotc -c "$T/check.conf" conf-check
+[ "$(mdb_dump -p -s meta "$T/db-v2" | grep -A1 '^ format$' | tail -1)" = " 2" ] \
+  && ok "a database of format 2 for the tests" || fail "format 2 database"
+expect_rc 0 "conf-check accepts the real database" conf_check "$T/db-com"
 
 # ---- differential: module vs static zone, same answers ----------------------------
 write_conf "$T/mod.tpl" 0 "$T/db-com"
@@ -175,7 +178,7 @@ expect_contains "$a" 'txt "v=mimi1; e=chat.example.com; a=alice; p=10; t=persona
 # ---- live update while queries run; reload; zone-reload -f --------------------------
 Z=$(owner zed@example.com)
 ( for i in $(seq 1 300); do
-    kdig @127.0.0.1 -p "$PMOD" TXT "$(owner alice@example.com)" +norec +time=1 +retry=0 +noall +comments 2>&1 |
+    kdig @127.0.0.1 -p "$PMOD" TXT "$(owner alice@example.com)" +norec +time=1 +retry=0 2>&1 |
       grep -o 'status: [A-Z]*'
   done > "$T/loop.out" ) &
 LOOP=$!
@@ -183,7 +186,8 @@ printf '%s\nzed@example.com,chat.example.com,zed,,,\nalice@example.com,chat.exam
 "$G" --origin example.com --format lmdb --update -o "$T/db-com" "$T/upd.csv" 2>/dev/null && ok "update written" || fail "update"
 wait $LOOP
 bad=$(grep -vc 'status: NOERROR' "$T/loop.out")
-[ "$bad" -eq 0 ] && ok "300 queries during the update: all NOERROR" || fail "queries during the update" "$bad not NOERROR"
+good=$(grep -c 'status: NOERROR' "$T/loop.out")
+[ "$bad" -eq 0 ] && [ "$good" -eq 300 ] && ok "300 queries during the update: all NOERROR" || fail "queries during the update" "$bad not NOERROR"
 a=$(answer "$PMOD" "$Z" TXT "")
 expect_contains "$a" "a=zed" "a new user is answered without a reload"
 a=$(answer "$PMOD" "$(owner alice@example.com)" TXT "")
@@ -207,13 +211,132 @@ done
 kill -0 "${PIDS[0]}" 2>/dev/null && [ -n "$(answer "$PMOD" "$Z" TXT "")" ] \
   && ok "hostile query names: knotd alive and answering" || fail "hostile query names"
 
-# ---- a database of another zone: refused at load, logged ---------------------------
+# ---- unusable databases: SERVFAIL for MIMI names, never NXDOMAIN ------------------
+rcode() { # PORT NAME [TYPE]
+  # (kdig 3.2 prints no header with +noall: the whole output.)
+  kdig @127.0.0.1 -p "$1" "$2" "${3:-TXT}" +norec +time=2 +retry=1 2>&1 |
+    sed -n 's/.*status: \([A-Z]*\).*/\1/p' | head -1
+}
+# Queries until NAME gives RCODE (the module checks its files at most once
+# a second); prints the last rcode. Bounded: about 10 s.
+wait_rcode() { # PORT NAME RCODE
+  local i r=""
+  for i in $(seq 1 50); do
+    r=$(rcode "$1" "$2")
+    [ "$r" = "$3" ] && break
+    sleep 0.2
+  done
+  echo "$r"
+}
+# Another zone's database for example.com, a corrupt one for e164.arpa.
 "$G" --origin example.org --format lmdb -o "$T/db-org" <(printf '%s\nx@example.org,p.example,x,,,\n' "$HDR") 2>/dev/null
-write_conf "$T/org.tpl" 0 "$T/db-org"
-knot_start_conf "$T/korg" "$T/org.tpl" 2 example.com
-PIDS+=("$KNOT_PID"); KNOT_PID=
-grep -q "database $T/db-org holds the zone example.org., not this one" "$T/korg/knotd.log" \
-  && ok "another zone's database: the load fails and the log says why" || fail "wrong origin" "$(cat "$T/korg/knotd.log")"
+write_conf "$T/org.tpl" 0 "$T/db-org" "$T/garbage"
+if knot_start_conf "$T/korg" "$T/org.tpl" 2 example.com; then
+  PORG=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
+  grep -q "database $T/db-org holds the zone example.org., not this one; answering SERVFAIL" "$T/korg/knotd.log" \
+    && ok "another zone's database: the log says why" || fail "wrong origin logged" "$(cat "$T/korg/knotd.log")"
+  grep -q "database $T/garbage: database cannot be opened" "$T/korg/knotd.log" \
+    && ok "a corrupt database: the log says why" || fail "corrupt database logged" "$(cat "$T/korg/knotd.log")"
+  r=$(rcode "$PORG" "$(owner alice@example.com)")
+  [ "$r" = SERVFAIL ] && ok "another zone's database: a user name gets SERVFAIL" || fail "other zone: user" "$r"
+  r=$(rcode "$PORG" _mimi.dom.example.com.)
+  [ "$r" = SERVFAIL ] && ok "another zone's database: a domain handle's name gets SERVFAIL" || fail "other zone: domain" "$r"
+  r=$(rcode "$PORG" nothing.example.com.)
+  [ "$r" = NXDOMAIN ] && ok "another zone's database: a name that is not MIMI keeps the zone's NXDOMAIN" \
+    || fail "other zone: non-MIMI name" "$r"
+  r=$(rcode "$PORG" "$(owner +15551234567)")
+  [ "$r" = SERVFAIL ] && ok "a corrupt database: an ENUM name gets SERVFAIL" || fail "corrupt: ENUM" "$r"
+  [ -n "$(answer "$PORG" e164.arpa. SOA "" | grep soa)" ] && ok "a corrupt database: the zone's own data still answered" \
+    || fail "corrupt: SOA"
+  n=$(grep -c "database $T/db-org holds the zone" "$T/korg/knotd.log")
+  [ "$n" -eq 1 ] && ok "logged once, not per query" || fail "logged once" "$n times"
+else
+  fail "knotd with unusable databases starts"
+fi
+
+# ---- a live database: reader slots, a grown map, deletions, rebuilds, outages --------
+# A small map (MIMI_ZONEGEN_MAPSIZE) that a later update outgrows, and no
+# lock file: knotd creates it, with the module's reader slots.
+MIMI_ZONEGEN_MAPSIZE=65536 "$G" --origin example.com --format lmdb -o "$T/db-live" "$T/users.csv" 2>/dev/null \
+  && rm "$T/db-live/lock.mdb" && ok "a database with a 64 KiB map" || fail "small-map database"
+write_conf "$T/live.tpl" 0 "$T/db-live"
+if knot_start_conf "$T/klive" "$T/live.tpl" 2 example.com; then
+  PL=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
+  ALICE=$(owner alice@example.com); BOB=$(owner Bob@example.com)
+  expect_contains "$(answer "$PL" "$ALICE" TXT "")" "a=alice;" "live: alice answered"
+  # Reader slots: LMDB's default is 126 a lock file; knotd created this one.
+  mr=$(mdb_stat -e "$T/db-live" | awk '/Max readers:/ {print $3}')
+  [ -n "$mr" ] && [ "$mr" -gt 126 ] && ok "the lock file knotd created has $mr reader slots (> 126)" \
+    || fail "reader slots" "$(mdb_stat -e "$T/db-live")"
+  # A big update grows the map past knotd's mapping (MDB_MAP_RESIZED).
+  { echo "$HDR"; echo "zed@example.com,chat.example.com,zed,,,"
+    for i in $(seq 1 3000); do echo "user$i@example.com,chat.example.com,user$i,,,"; done; } > "$T/big.csv"
+  "$G" --origin example.com --format lmdb --update -o "$T/db-live" "$T/big.csv" 2>/dev/null \
+    && ok "a 3001-user update" || fail "big update"
+  ms=$(mdb_stat -e "$T/db-live" | awk '/Map size:/ {print $3}')
+  lp=$(mdb_stat -e "$T/db-live" | awk '/Number of pages used:/ {print $5}')
+  [ "$ms" -gt 65536 ] && [ "$lp" -gt 16 ] && ok "the map grew ($ms bytes, $lp pages used > 16)" \
+    || fail "map growth" "$(mdb_stat -e "$T/db-live")"
+  expect_contains "$(answer "$PL" "$(owner zed@example.com)" TXT "")" "a=zed" "a user of the grown map answered"
+  expect_contains "$(answer "$PL" "$(owner user2999@example.com)" TXT "")" "a=user2999" "and another"
+  expect_contains "$(answer "$PL" "$ALICE" TXT "")" "a=alice;" "and an old one"
+  grep -q "database $T/db-live: the map grew to" "$T/klive/knotd.log" \
+    && ok "the module remapped the grown database (MDB_MAP_RESIZED)" || fail "remap logged" "$(tail "$T/klive/knotd.log")"
+  # --update --delete: gone at the next query, no reload.
+  printf 'identifier\nBob@example.com\n' > "$T/del.csv"
+  printf '%s\n' "$HDR" > "$T/none.csv"
+  "$G" --origin example.com --format lmdb --update --delete "$T/del.csv" -o "$T/db-live" "$T/none.csv" 2>/dev/null \
+    && ok "Bob deleted by --update --delete" || fail "--delete Bob"
+  r=$(rcode "$PL" "$BOB")
+  [ "$r" = NXDOMAIN ] && ok "a deleted user: NXDOMAIN without a reload" || fail "deleted user" "$r"
+  expect_contains "$(answer "$PL" "$ALICE" TXT "")" "a=alice;" "others still answered after the delete"
+  # A full rebuild without dom.example.com: seen at reload (a new data.mdb).
+  grep -v '^dom.example.com' "$T/users.csv" > "$T/users-nodom.csv"
+  "$G" --origin example.com --format lmdb -o "$T/db-live" "$T/users-nodom.csv" 2>/dev/null \
+    && ok "a full rebuild without dom.example.com" || fail "rebuild"
+  knotc -c "$T/klive/knot.conf" reload >/dev/null 2>&1
+  r=$(wait_rcode "$PL" _mimi.dom.example.com. NXDOMAIN)
+  [ "$r" = NXDOMAIN ] && ok "rebuild + reload: the removed user is NXDOMAIN" || fail "rebuild: removed user" "$r"
+  expect_contains "$(answer "$PL" "$ALICE" TXT "")" "a=alice;" "rebuild + reload: others still answered"
+  r=$(rcode "$PL" "$(owner zed@example.com)")
+  [ "$r" = NXDOMAIN ] && ok "rebuild: the update's users are gone too" || fail "rebuild: zed" "$r"
+  # A rebuild without a reload: the queries notice the new data.mdb.
+  { cat "$T/users-nodom.csv"; echo "newbie@example.com,chat.example.com,newbie,,,"; } > "$T/users-new.csv"
+  "$G" --origin example.com --format lmdb -o "$T/db-live" "$T/users-new.csv" 2>/dev/null \
+    && ok "a full rebuild with a new user, no reload" || fail "rebuild with newbie"
+  r=$(wait_rcode "$PL" "$(owner newbie@example.com)" NOERROR)
+  [ "$r" = NOERROR ] && expect_contains "$(answer "$PL" "$(owner newbie@example.com)" TXT "")" "a=newbie" \
+    "rebuild without a reload: the new user answered" || fail "rebuild without reload" "$r"
+  grep -q "database $T/db-live changed on disk, reopened" "$T/klive/knotd.log" \
+    && ok "the reopen is logged" || fail "reopen logged" "$(tail "$T/klive/knotd.log")"
+  # The database missing at a reload: SERVFAIL (not a signed NXDOMAIN), back when it is.
+  mv "$T/db-live" "$T/db-away"
+  knotc -c "$T/klive/knot.conf" reload >/dev/null 2>&1
+  r=$(wait_rcode "$PL" "$ALICE" SERVFAIL)
+  [ "$r" = SERVFAIL ] && ok "database missing at a reload: a user gets SERVFAIL" || fail "missing db: user" "$r"
+  r=$(rcode "$PL" nothing.example.com.)
+  [ "$r" = NXDOMAIN ] && ok "database missing: other names keep the zone's answer" || fail "missing db: other" "$r"
+  grep -q "database $T/db-live: database not found; answering SERVFAIL" "$T/klive/knotd.log" \
+    && ok "database missing: the log says why" || fail "missing db logged" "$(tail "$T/klive/knotd.log")"
+  mv "$T/db-away" "$T/db-live"
+  r=$(wait_rcode "$PL" "$ALICE" NOERROR)
+  [ "$r" = NOERROR ] && expect_contains "$(answer "$PL" "$ALICE" TXT "")" "a=alice;" \
+    "the database back: answered again without a reload" || fail "db back" "$r"
+  grep -q "database $T/db-live usable again" "$T/klive/knotd.log" \
+    && ok "the recovery is logged" || fail "recovery logged" "$(tail "$T/klive/knotd.log")"
+  # Another format swapped in while running: noticed by the queries.
+  mv "$T/db-live" "$T/db-good" && cp -r "$T/db-v2" "$T/db-live"
+  r=$(wait_rcode "$PL" "$ALICE" SERVFAIL)
+  [ "$r" = SERVFAIL ] && ok "a database of format 2 swapped in: SERVFAIL" || fail "format 2: user" "$r"
+  grep -q "database $T/db-live: database format is not 1" "$T/klive/knotd.log" \
+    && ok "format 2: the log says why" || fail "format 2 logged" "$(tail "$T/klive/knotd.log")"
+  rm -rf "$T/db-live" && mv "$T/db-good" "$T/db-live"
+  r=$(wait_rcode "$PL" "$ALICE" NOERROR)
+  [ "$r" = NOERROR ] && ok "the good database back: NOERROR" || fail "good db back" "$r"
+  kill -0 "${PIDS[-1]}" 2>/dev/null && ok "knotd alive after the outages" || fail "knotd alive"
+else
+  fail "knotd with a live database starts"
+fi
 
 # ---- DNSSEC with mod-onlinesign ------------------------------------------------------
 write_conf "$T/sig.tpl" 1 "$T/db-com"

@@ -83,11 +83,79 @@ out=$("$G" --origin sub.example.com --format lmdb --update -o "$T/empty" "$T/com
 cmp -s "$T/db/data.mdb" "$T/db.before/data.mdb" && ok "bad rows: database unchanged" \
   || fail "bad rows: database unchanged"
 
+# --delete: in the update's transaction; an absent identifier is reported.
+entries() { mdb_stat -s rrsets "$1" | awk '/Entries:/ {print $2}'; }
+e0=$(entries "$T/db")
+{ echo "identifier"; echo "Bob@example.com"; echo "nobody@example.com"; } > "$T/del.csv"
+{ echo "$HDR"; echo "yves@example.com,chat.example.net,yves,,,"; } > "$T/add.csv"
+out=$("$G" --origin example.com --format lmdb --update --delete "$T/del.csv" -o "$T/db" "$T/add.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "--update --delete" || fail "--update --delete" "exit $rc" "$out"
+expect_contains "$out" "del.csv:3: warning: nobody@example.com is not in the database" \
+  "an absent identifier is reported with its line"
+expect_contains "$out" "1 identifier deleted, 1 not in the database" "the deletions are counted"
+[ "$(entries "$T/db")" = $((e0 - 2 + 1)) ] && ok "Bob and bob gone, yves added, in one update" \
+  || fail "entries after --delete" "$e0 -> $(entries "$T/db")"
+[ "$(meta "$T/db" records)" = 5 ] && ok "records after --delete: 5 (Bob/bob -2, yves +1)" \
+  || fail "records after --delete" "$(meta "$T/db" records)"
+[ -n "$(value_of "$T/db" _mimi.dom.example.com.)" ] && ok "--delete leaves other names" \
+  || fail "--delete leaves other names"
+cp -r "$T/db" "$T/db.del"
+{ echo "identifier,provider"; echo "not an identifier,x"; } > "$T/baddel.csv"
+out=$("$G" --origin example.com --format lmdb --update --delete "$T/baddel.csv" -o "$T/db" "$T/add.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && expect_contains "$out" "baddel.csv:2: identifier" "a bad identifier in --delete: refused by line" \
+  || fail "bad --delete row" "exit $rc" "$out"
+cmp -s "$T/db/data.mdb" "$T/db.del/data.mdb" && ok "bad --delete: database unchanged" \
+  || fail "bad --delete: database unchanged"
+printf 'account\nx\n' > "$T/nocol.csv"
+out=$("$G" --origin example.com --format lmdb --update --delete "$T/nocol.csv" -o "$T/db" "$T/add.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && expect_contains "$out" 'an "identifier" column' "--delete without an identifier column: refused" \
+  || fail "--delete without identifier column" "exit $rc" "$out"
+out=$("$G" --origin example.com --format lmdb --delete "$T/del.csv" -o "$T/db" "$T/add.csv" 2>&1); rc=$?
+[ $rc -eq 2 ] && expect_contains "$out" "--delete works with --format lmdb --update only" \
+  "--delete without --update: usage error" || fail "--delete without --update" "exit $rc" "$out"
+
+# A rebuild replaces only a database (or nothing): never another directory
+# or what a symbolic link points to.
+mkdir "$T/other" && echo keep > "$T/other/notes.txt"
+out=$("$G" --origin example.com --format lmdb -o "$T/other" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 5 ] && expect_contains "$out" "has notes.txt, which is not part of a mimi-lmdb database" \
+  "a directory with another file: refused" || fail "directory with another file" "exit $rc" "$out"
+[ "$(cat "$T/other/notes.txt")" = keep ] && [ "$(ls "$T/other")" = notes.txt ] \
+  && ok "its file intact, nothing added" || fail "other file intact" "$(ls -la "$T/other")"
+[ -z "$(ls -d "$T"/other.tmp-* 2>/dev/null)" ] && ok "no temporary directory left after a refusal" \
+  || fail "temporary directory left after a refusal"
+ln -s "$T/db" "$T/link"
+out=$("$G" --origin example.com --format lmdb -o "$T/link" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 5 ] && expect_contains "$out" "is a symbolic link; refusing to replace it" "a symbolic link: refused" \
+  || fail "symbolic link" "exit $rc" "$out"
+[ -L "$T/link" ] && cmp -s "$T/db/data.mdb" "$T/db.del/data.mdb" && ok "the link and its database intact" \
+  || fail "link intact"
+mkdir "$T/notdb" && cp "$T/other/notes.txt" "$T/notdb/data.mdb"
+out=$("$G" --origin example.com --format lmdb -o "$T/notdb" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 5 ] && expect_contains "$out" "is not a mimi-lmdb database" "a data.mdb that is no database: refused" \
+  || fail "data.mdb not a database" "exit $rc" "$out"
+[ "$(cat "$T/notdb/data.mdb")" = keep ] && ok "that data.mdb intact" || fail "that data.mdb intact"
+out=$("$G" --origin example.org --format lmdb -o "$T/db" <(printf '%s\nx@example.org,p.example,x,,,\n' "$HDR") 2>&1); rc=$?
+[ $rc -eq 5 ] && expect_contains "$out" "holds the zone example.com., not example.org." \
+  "a database of another zone: not replaced" || fail "another zone's database replaced" "exit $rc" "$out"
+mkdir "$T/emptydir"
+out=$("$G" --origin example.com --format lmdb -o "$T/emptydir" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$(meta "$T/emptydir" origin)" = example.com. ] && ok "an empty directory becomes the database" \
+  || fail "empty directory" "exit $rc" "$out"
+out=$(MIMI_ZONEGEN_MAPSIZE=12k "$G" --origin example.com --format lmdb -o "$T/db9" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 5 ] && expect_contains "$out" "MIMI_ZONEGEN_MAPSIZE '12k': a number of bytes" "a bad MIMI_ZONEGEN_MAPSIZE: refused" \
+  || fail "bad MIMI_ZONEGEN_MAPSIZE" "exit $rc" "$out"
+out=$(MIMI_ZONEGEN_MAPSIZE=1048576 "$G" --origin example.com --format lmdb -o "$T/db9" "$T/users.csv" 2>&1); rc=$?
+m=$(mdb_stat -e "$T/db9" | awk '/Map size:/ {print $3}')
+[ $rc -eq 0 ] && [ "$m" = 1048576 ] && ok "MIMI_ZONEGEN_MAPSIZE sets the map size" || fail "MIMI_ZONEGEN_MAPSIZE" "exit $rc, map $m" "$out"
+
 # A rebuild replaces the database whole (alice back to two, zed gone).
 "$G" --origin example.com --format lmdb -o "$T/db" "$T/users.csv" >/dev/null 2>&1
 [ "$(meta "$T/db" records)" = 6 ] && [ -z "$(value_of "$T/db" ae8f5080a348fbfeb2c776957979728034cdf3eee0160c8667ee66da._mimi.example.com.)" ] \
   && ok "rebuild replaces the whole database" || fail "rebuild replaces" "$(mdb_dump -p -s meta "$T/db")"
 [ -z "$(ls -d "$T"/db.tmp-* 2>/dev/null)" ] && ok "no temporary directory left" || fail "temporary directory left"
+[ "$(ls "$T/db" | tr '\n' ' ')" = "data.mdb lock.mdb " ] && ok "the replaced database: data.mdb and lock.mdb only" \
+  || fail "replaced database contents" "$(ls -la "$T/db")"
 expect_rc 2 "--format lmdb without --output: usage error" "$G" --origin example.com --format lmdb "$T/users.csv"
 expect_rc 2 "--update without lmdb: usage error" "$G" --origin example.com --update -o "$T/z" "$T/users.csv"
 

@@ -6,6 +6,7 @@
  * new, never a mix (LMDB MVCC).
  */
 #define _GNU_SOURCE /* renameat2 */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
@@ -20,6 +21,30 @@
 
 #define FORMAT_VERSION "1"
 #define MIN_MAP (1ULL << 30)
+#define MIN_MAP_KNOB (64ULL << 10)
+/* The lock file's reader slots are sized by the first process that opens
+ * it alone, and mod-mimi needs one per knotd worker: the same number as
+ * mod-mimi asks for, not LMDB's 126, whichever of the two creates it. */
+#define MAX_READERS 4096
+
+/* The smallest map: 1 GiB (the file is sparse), or MIMI_ZONEGEN_MAPSIZE
+ * bytes. The variable exists so that a test can make a later --update grow
+ * the map past what a running server mapped (MDB_MAP_RESIZED); see
+ * mimi-zonegen(1). 0 when the variable is not a number of bytes. */
+static size_t min_map(void) {
+  const char *v = getenv("MIMI_ZONEGEN_MAPSIZE");
+  char *end;
+  if (!v || !*v)
+    return MIN_MAP;
+  errno = 0;
+  unsigned long long n = strtoull(v, &end, 10);
+  if (*v < '0' || *v > '9' || *end || errno || n < MIN_MAP_KNOB || n > SIZE_MAX / 8) {
+    fprintf(stderr, "mimi-zonegen: MIMI_ZONEGEN_MAPSIZE '%s': a number of bytes, at "
+            "least %llu\n", v, MIN_MAP_KNOB);
+    return 0;
+  }
+  return (size_t)n;
+}
 
 static int fail(const char *what, int rc) {
   fprintf(stderr, "mimi-zonegen: %s: %s\n", what, mdb_strerror(rc));
@@ -92,9 +117,46 @@ static int remove_env_dir(const char *dir) {
   return rmdir(dir);
 }
 
+/* --delete: remove each identifier's owner names, in the update's
+ * transaction. An identifier none of whose names is in the database is
+ * reported by its line (a typo or a second run should not go unnoticed);
+ * the counts are printed. 0, or -1 (printed). */
+static int apply_deletes(MDB_txn *txn, MDB_dbi rr, const zg_opts_t *o,
+                         const zg_dels_t *ds, long long *records) {
+  const char *file = strcmp(o->delete_path, "-") ? o->delete_path : "<stdin>";
+  long gone = 0, absent = 0;
+  for (size_t i = 0; i < ds->n; i++) {
+    const zg_del_t *d = &ds->v[i];
+    int found = 0, rc;
+    for (unsigned k = 0; k < d->nkeys; k++) {
+      MDB_val key = {d->klen[k], d->key[k]}, val;
+      rc = mdb_get(txn, rr, &key, &val);
+      if (rc == MDB_NOTFOUND)
+        continue;
+      if (rc == 0) {
+        *records -= (long long)value_rrs(&val); /* val is gone after the delete */
+        rc = mdb_del(txn, rr, &key, NULL);
+      }
+      if (rc != 0)
+        return fail("delete", rc);
+      found = 1;
+    }
+    if (found) {
+      gone++;
+    } else {
+      absent++;
+      fprintf(stderr, "%s:%ld: warning: %s is not in the database\n", file, d->line, d->id);
+    }
+  }
+  fprintf(stderr, "mimi-zonegen: %s: %ld identifier%s deleted, %ld not in the database\n",
+          o->output, gone, gone == 1 ? "" : "s", absent);
+  return 0;
+}
+
 /* Fill an open environment: the records and the metadata. */
-static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int update,
-                uint32_t serial_fixed, uint8_t **vp, size_t *vcapp) {
+static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
+                    const zg_dels_t *dels, int update, uint32_t serial_fixed, uint8_t **vp,
+                    size_t *vcapp) {
   MDB_txn *txn = NULL;
   MDB_dbi rr, meta;
   char buf[64], old_origin[300];
@@ -129,6 +191,11 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int u
     if (o->serial_auto && !get_meta(txn, meta, "serial", buf, sizeof buf)) {
       uint32_t old = (uint32_t)strtoul(buf, NULL, 10), now = (uint32_t)time(NULL);
       serial = old >= now ? old + 1 : now;
+    }
+    /* Deletions first: an identifier also in the rows gets its new records. */
+    if (dels && apply_deletes(txn, rr, o, dels, &records) != 0) {
+      mdb_txn_abort(txn);
+      return -1;
     }
   }
   for (size_t i = 0, next; i < t->n; i = next) {
@@ -171,11 +238,11 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int u
 }
 
 /* fill_buf with a value buffer reused across owners. */
-static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t, int update,
-                uint32_t serial_fixed) {
+static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
+                const zg_dels_t *dels, int update, uint32_t serial_fixed) {
   uint8_t *v = NULL;
   size_t vcap = 0;
-  int rc = fill_buf(env, o, t, update, serial_fixed, &v, &vcap);
+  int rc = fill_buf(env, o, t, dels, update, serial_fixed, &v, &vcap);
   free(v);
   return rc;
 }
@@ -184,6 +251,7 @@ static MDB_env *env_open(const char *dir, size_t mapsize, int create) {
   MDB_env *env = NULL;
   int rc;
   if ((rc = mdb_env_create(&env)) || (rc = mdb_env_set_maxdbs(env, 4)) ||
+      (rc = mdb_env_set_maxreaders(env, MAX_READERS)) ||
       (mapsize && (rc = mdb_env_set_mapsize(env, mapsize))) ||
       /* A new database is written through the map (WRITEMAP): no page
        * copies in malloc'd buffers and no write() at commit (CSV -> LMDB
@@ -197,13 +265,101 @@ static MDB_env *env_open(const char *dir, size_t mapsize, int create) {
   return env;
 }
 
-int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, int update) {
-  size_t bytes = 0;
+/* Is the directory a mimi-lmdb(5) database (of any format version: a
+ * rebuild is how a database is upgraded) of this zone? 0 yes, -1 no
+ * (printed). Read-only and without the lock file: nothing is changed. */
+static int check_database(const zg_opts_t *o) {
+  MDB_env *env = NULL;
+  MDB_txn *txn = NULL;
+  MDB_dbi meta;
+  char fmt[64], origin[300];
+  int rc = -1;
+
+  if (mdb_env_create(&env) != 0 || mdb_env_set_maxdbs(env, 4) != 0 ||
+      mdb_env_open(env, o->output, MDB_RDONLY | MDB_NOLOCK, 0) != 0 ||
+      mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) != 0 ||
+      mdb_dbi_open(txn, "meta", 0, &meta) != 0 ||
+      get_meta(txn, meta, "format", fmt, sizeof fmt) != 0 ||
+      get_meta(txn, meta, "origin", origin, sizeof origin) != 0) {
+    fprintf(stderr, "mimi-zonegen: %s exists and is not a mimi-lmdb database (no format "
+            "and origin in its meta); refusing to replace it\n", o->output);
+    goto done;
+  }
+  if (strcmp(origin, o->origin) != 0) {
+    fprintf(stderr, "mimi-zonegen: %s holds the zone %s, not %s; refusing to replace it\n",
+            o->output, origin, o->origin);
+    goto done;
+  }
+  rc = 0;
+done:
+  if (txn)
+    mdb_txn_abort(txn);
+  if (env)
+    mdb_env_close(env);
+  return rc;
+}
+
+/* A rebuild exchanges --output with the new directory and removes what was
+ * there: only nothing, an empty directory or a database of this zone may
+ * be there, or something would be lost. 0 when it may be replaced, -1
+ * (printed) when not. */
+static int check_target(const zg_opts_t *o) {
+  struct stat st;
+  DIR *d;
+  struct dirent *e;
+  int files = 0, data = 0, rc = 0;
+
+  if (lstat(o->output, &st) != 0) {
+    if (errno == ENOENT)
+      return 0;
+    fprintf(stderr, "mimi-zonegen: %s: %s\n", o->output, strerror(errno));
+    return -1;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    fprintf(stderr, "mimi-zonegen: %s is a symbolic link; refusing to replace it (give "
+            "the database directory itself)\n", o->output);
+    return -1;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "mimi-zonegen: %s exists and is not a directory\n", o->output);
+    return -1;
+  }
+  if (!(d = opendir(o->output))) {
+    fprintf(stderr, "mimi-zonegen: %s: %s\n", o->output, strerror(errno));
+    return -1;
+  }
+  while (rc == 0 && (e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    files++;
+    if (strcmp(e->d_name, "data.mdb") == 0) {
+      data = 1;
+    } else if (strcmp(e->d_name, "lock.mdb") != 0) {
+      fprintf(stderr, "mimi-zonegen: %s has %s, which is not part of a mimi-lmdb "
+              "database; refusing to replace the directory\n", o->output, e->d_name);
+      rc = -1;
+    }
+  }
+  closedir(d);
+  if (rc != 0 || files == 0)
+    return rc;
+  if (!data) {
+    fprintf(stderr, "mimi-zonegen: %s exists and is not a mimi-lmdb database (no "
+            "data.mdb); refusing to replace it\n", o->output);
+    return -1;
+  }
+  return check_database(o);
+}
+
+int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels,
+                  int update) {
+  size_t bytes = 0, floor = min_map();
+  if (floor == 0)
+    return -1;
   for (size_t i = 0; i < t->n; i++)
     bytes += t->v[i].keylen + 64;
   /* Room for the B-tree and for updates; the file is sparse. */
-  size_t mapsize = bytes * 4 > MIN_MAP ? bytes * 4 : MIN_MAP;
-
+  size_t mapsize = bytes * 4 > floor ? bytes * 4 : floor;
   if (update) {
     MDB_env *env = env_open(o->output, 0, 0);
     MDB_envinfo info;
@@ -213,12 +369,14 @@ int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, int update) {
     mdb_env_info(env, &info);
     if (info.me_mapsize < mapsize + info.me_last_pgno * 4096ULL * 2)
       mdb_env_set_mapsize(env, mapsize + info.me_last_pgno * 4096ULL * 2);
-    rc = fill(env, o, t, 1, o->serial);
+    rc = fill(env, o, t, dels, 1, o->serial);
     mdb_env_close(env);
     return rc;
   }
 
   /* New database: build beside the target, then swap atomically. */
+  if (check_target(o) != 0)
+    return -1;
   size_t n = strlen(o->output) + 32;
   char *tmp = malloc(n);
   struct stat st;
@@ -235,7 +393,7 @@ int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, int update) {
   MDB_env *env = env_open(tmp, mapsize, 1);
   if (!env)
     goto done;
-  rc = fill(env, o, t, 0, o->serial_auto ? (uint32_t)time(NULL) : o->serial);
+  rc = fill(env, o, t, NULL, 0, o->serial_auto ? (uint32_t)time(NULL) : o->serial);
   if (rc == 0 && mdb_env_sync(env, 1) != 0)
     rc = -1;
   MDB_envinfo info;
@@ -262,7 +420,7 @@ int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, int update) {
     free(data);
   }
   rc = -1;
-  if (stat(o->output, &st) == 0) {
+  if (lstat(o->output, &st) == 0) { /* a symbolic link is refused, not followed */
     if (!S_ISDIR(st.st_mode)) {
       fprintf(stderr, "mimi-zonegen: %s exists and is not a directory\n", o->output);
       goto done;

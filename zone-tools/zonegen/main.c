@@ -29,6 +29,8 @@ static void usage(FILE *f) {
         "                           mod-mimi serves (--output DIR; see mimi-lmdb(5))\n"
         "      --update             with lmdb: change the existing database in one\n"
         "                           transaction (the rows' owner names are replaced)\n"
+        "      --delete CSV         with --update: also remove the identifiers of CSV's\n"
+        "                           identifier column (in the same transaction)\n"
         "      --ttl SECONDS        TTL of every record (default 3600)\n"
         "      --serial N|auto      SOA serial; auto (default): the current time, or one\n"
         "                           more than the existing output's if that is larger\n"
@@ -65,7 +67,7 @@ static void usage(FILE *f) {
 }
 
 enum { O_FORMAT = 256, O_TTL, O_SERIAL, O_TEMPLATE, O_NS, O_CONTACT, O_APEX,
-       O_NAPTR, O_NOLOWER, O_SKIP, O_UPDATE, O_SIGN, O_KSK, O_ZSK, O_KEYS, O_NSEC3,
+       O_NAPTR, O_NOLOWER, O_SKIP, O_UPDATE, O_DELETE, O_SIGN, O_KSK, O_ZSK, O_KEYS, O_NSEC3,
        O_INCEPTION, O_EXPIRATION, O_VALIDITY, O_THREADS };
 
 static int parse_u32(const char *s, unsigned long max, uint32_t *out) {
@@ -144,6 +146,7 @@ int main(int argc, char **argv) {
       {"no-lowercase-variant", no_argument, NULL, O_NOLOWER},
       {"skip-bad", no_argument, NULL, O_SKIP},
       {"update", no_argument, NULL, O_UPDATE},
+      {"delete", required_argument, NULL, O_DELETE},
       {"sign", no_argument, NULL, O_SIGN},
       {"ksk", required_argument, NULL, O_KSK},
       {"zsk", required_argument, NULL, O_ZSK},
@@ -159,6 +162,7 @@ int main(int argc, char **argv) {
   };
   zg_opts_t o;
   zg_table_t t = {NULL, 0, 0, 0, NULL};
+  zg_dels_t dels = {NULL, 0, 0};
   zg_key_t ksk, zsk;
   const char *origin = NULL;
   long bad, ok = 0;
@@ -189,6 +193,7 @@ int main(int argc, char **argv) {
       }
       break;
     case O_UPDATE: o.update = 1; break;
+    case O_DELETE: o.delete_path = optarg; break;
     case O_TTL:
       if (!parse_u32(optarg, 2147483647UL, &o.ttl)) {
         fprintf(stderr, "mimi-zonegen: --ttl '%s': seconds, 0-2147483647 (RFC 2181 §8)\n",
@@ -284,6 +289,15 @@ int main(int argc, char **argv) {
     fputs("mimi-zonegen: --update works with --format lmdb only\n", stderr);
     return EX_USAGE;
   }
+  if (o.delete_path && !o.update) {
+    fputs("mimi-zonegen: --delete works with --format lmdb --update only (a rebuild "
+          "leaves out what its CSV does not list)\n", stderr);
+    return EX_USAGE;
+  }
+  if (o.delete_path && strcmp(o.delete_path, "-") == 0 && strcmp(o.input, "-") == 0) {
+    fputs("mimi-zonegen: the CSV and --delete cannot both be standard input\n", stderr);
+    return EX_USAGE;
+  }
   if (o.threads == 0) { /* all CPUs: rows, sorting, hashing, signing */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o.threads = cpus > 0 ? (unsigned)(cpus < 256 ? cpus : 256) : 1;
@@ -354,8 +368,15 @@ int main(int argc, char **argv) {
   }
   if (!o.sign)
     zg_sort(&t, o.threads);
+  if (o.delete_path) {
+    int d = zg_dels_read(&o, o.delete_path, &dels);
+    if (d != 0) {
+      rc = d == -2 ? EX_INPUT : EX_LOCAL;
+      goto done;
+    }
+  }
   if (o.lmdb) {
-    int w = zg_write_lmdb(&o, &t, o.update);
+    int w = zg_write_lmdb(&o, &t, o.delete_path ? &dels : NULL, o.update);
     if (w != 0) {
       rc = w == -2 ? EX_INPUT : EX_LOCAL;
       goto done;
@@ -394,6 +415,7 @@ int main(int argc, char **argv) {
     rc = EX_OK;
   }
 done:
+  zg_dels_free(&dels);
   zg_key_free(&ksk);
   zg_key_free(&zsk);
   zg_table_free(&t);

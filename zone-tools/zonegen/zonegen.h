@@ -23,6 +23,7 @@ typedef struct {
   const char *contact;
   int naptr, lowercase_variant, skip_bad;
   int lmdb, update;       /* --format lmdb, --update */
+  const char *delete_path; /* --delete: identifiers to remove (with --update) */
   const char *output;     /* NULL: standard output */
   /* --sign (sign.c) */
   int sign, nsec3;
@@ -108,9 +109,30 @@ int zg_apex(const zg_opts_t *o, zg_table_t *t);
 /* The serial to write: fixed, or greater than the existing output's. */
 uint32_t zg_serial(const zg_opts_t *o);
 
-/* lmdb_out.c: write the database (mimi-lmdb(5)) to o->output. 0, -2 when
- * --update finds a database of another zone or format, -1 on errors. */
-int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, int update);
+/* delete.c: --delete, the owner keys of the identifiers to remove. */
+#define ZG_DEL_KEYS 2 /* a handle and its lower-cased variant */
+typedef struct {
+  char *id;          /* as given */
+  long line;
+  unsigned nkeys;
+  uint8_t *key[ZG_DEL_KEYS];
+  uint16_t klen[ZG_DEL_KEYS];
+} zg_del_t;
+typedef struct {
+  zg_del_t *v;
+  size_t n, cap;
+} zg_dels_t;
+/* Read the identifier column of a CSV file ("-": standard input). 0, -2
+ * for bad input (printed, nothing to delete), -1 on I/O or memory errors. */
+int zg_dels_read(const zg_opts_t *o, const char *path, zg_dels_t *ds);
+void zg_dels_free(zg_dels_t *ds);
+
+/* lmdb_out.c: write the database (mimi-lmdb(5)) to o->output, with --update
+ * removing the owner names of dels first (NULL: none). 0, -2 when --update
+ * finds a database of another zone or format or the output is not a
+ * database to replace, -1 on errors. */
+int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels,
+                  int update);
 
 /* Presentation of a character-string, quoted, with '"' and '\' escaped,
  * non-printable octets as \DDD. */
