@@ -44,6 +44,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== soak: $N users, ${SECONDS_RUN}s per run, workers: $WORKERS, batches of $BATCH every second, reload every 20 s; $(nproc) CPUs"
+echo "identifier,provider,account,preference,tags,service" > empty.csv
 HALF=$(( N / 2 )) # users below HALF are never changed: the checker's reference
 awk -v n="$N" 'BEGIN { print "identifier,provider,account,preference,tags,service";
   for (i = 0; i < n; i++) printf "user%07d@example.com,chat.example.net,user%07d,10,,\n", i, i }' > users.csv
@@ -149,7 +150,8 @@ for WK in $WORKERS; do
     expect_del=
     if [ $(( b % 2 )) -eq 0 ]; then
       { echo "identifier"; tail -n 10 batch.csv | cut -d, -f1; } > del.csv
-      if out=$("$BIN/mimi-zonegen" --origin example.com --format lmdb --update --delete del.csv -o db 2>&1); then
+      if out=$("$BIN/mimi-zonegen" --origin example.com --format lmdb --update --delete del.csv \
+                 -o db empty.csv 2>&1); then
         expect_del=$(tail -n +2 del.csv)
         deleted=$(( deleted + 10 ))
       else
