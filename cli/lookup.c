@@ -74,7 +74,7 @@ static void print_item(const item_t *it, const run_opts_t *o, const char *src) {
   if (o->json) {
     output_json(stdout, it->res, o->trace);
   } else {
-    output_text(stdout, it->res, o->short_mode);
+    output_text(stdout, it->res, o->short_mode && o->several ? 2 : o->short_mode);
     if (o->trace)
       output_trace(stdout, it->res);
   }
@@ -113,6 +113,9 @@ int lookup_run(mimi_ctx_t *ctx, char **ids, int n, const run_opts_t *o) {
     code = EXIT_LOCAL;
     goto done;
   }
+  run_opts_t local = *o;
+  local.several = r.n > 1;
+  o = &local;
 
   while (next_print < r.n) {
     while (next_start < r.n && r.inflight < o->in_flight) {

@@ -6,6 +6,7 @@
 
 typedef struct {
   int json, short_mode, trace, stats;
+  int several; /* more than one identifier (set by lookup_run) */
   const char *batch; /* file, "-" for stdin, or NULL */
   unsigned in_flight;
 } run_opts_t;

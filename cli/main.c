@@ -44,7 +44,8 @@ static void usage(FILE *f) {
         "      --timeout MS           longest time for one lookup (default 5000)\n"
         "      --workers N            validating threads (unbound backend, default 1)\n"
         "  -j, --json                 JSON output, one object per line (schema 1)\n"
-        "      --short                print only the mimi:// URIs found\n"
+        "      --short                print only the mimi:// URIs found (input<TAB>uri\n"
+        "                             with several identifiers); no endpoints\n"
         "      --trace                show every query sent, its answer and timing\n"
         "      --stats                print a summary line on standard error\n"
         "      --batch FILE           identifiers one per line (- for standard input),\n"
@@ -77,6 +78,16 @@ enum {
   OPT_TRACE, OPT_STATS, OPT_BATCH, OPT_INFLIGHT, OPT_WORKERS
 };
 
+/* The results reached standard output, or the exit status says they did
+ * not (a full disk, a closed pipe): rc, or EXIT_LOCAL with a message. */
+static int output_closed(int rc) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "mimi-lookup: standard output: %s\n", strerror(errno ? errno : EIO));
+    return EXIT_LOCAL;
+  }
+  return rc;
+}
+
 int main(int argc, char **argv) {
   static const struct option longopts[] = {
       {"server", required_argument, NULL, 's'},
@@ -104,7 +115,7 @@ int main(int argc, char **argv) {
       *tas[MAX_LIST];
   size_t nservers = 0, nstubs = 0, ntas = 0;
   mimi_plan_opts_t popts = {0};
-  run_opts_t ro = {0, 0, 0, 0, NULL, 100};
+  run_opts_t ro = {.batch = NULL, .in_flight = 100};
   mimi_policy_t policy = MIMI_POLICY_REQUIRE;
   mimi_backend_t backend = MIMI_BACKEND_UNBOUND;
   unsigned long timeout = 0, workers = 1, v;
@@ -201,25 +212,17 @@ int main(int argc, char **argv) {
       return EXIT_USAGE;
     }
   }
+  if (ro.short_mode && ro.json) {
+    fputs("mimi-lookup: --short and --json exclude each other\n", stderr);
+    return EXIT_USAGE;
+  }
+  /* --short prints URIs only: the endpoint queries would be wasted. */
+  if (ro.short_mode)
+    no_ep = 1;
   if (optind >= argc && !ro.batch) {
     fputs("mimi-lookup: no identifier given\nTry 'mimi-lookup --help'.\n", stderr);
     return EXIT_USAGE;
   }
-  if (explain) {
-    /* The identifiers of --batch too, after those of the command line. */
-    batch_t b = {0};
-    int rc = EXIT_LOCAL;
-    for (int i = optind; i < argc; i++)
-      if (!batch_add(&b, argv[i], 0))
-        goto explain_done;
-    if (ro.batch && !batch_read(&b, ro.batch))
-      goto explain_done;
-    rc = explain_run(b.ids, b.n, &popts, ro.json, stdout, stderr);
-  explain_done:
-    batch_free(&b);
-    return rc;
-  }
-
   if ((st = mimi_ctx_new(&ctx)) != MIMI_OK)
     goto ctx_fail;
   if ((st = mimi_ctx_set_backend(ctx, backend)) || (st = mimi_ctx_set_policy(ctx, policy)) ||
@@ -251,12 +254,30 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < ntas; i++)
     if ((st = mimi_ctx_add_trust_anchor_file(ctx, tas[i])))
       goto ctx_fail;
+  /* Started for --explain too: options that would make a lookup fail (a
+   * bad trust anchor, a backend that cannot meet the policy) fail the same
+   * way. Starting sends nothing. */
   if ((st = mimi_ctx_start(ctx, err, sizeof err)) != MIMI_OK) {
     fprintf(stderr, "mimi-lookup: %s\n", err[0] ? err : mimi_strerror(st));
     mimi_ctx_free(ctx);
     return EXIT_LOCAL;
   }
-  return lookup_run(ctx, argv + optind, argc - optind, &ro);
+  if (explain) {
+    /* The identifiers of --batch too, after those of the command line. */
+    batch_t b = {0};
+    int rc = EXIT_LOCAL;
+    mimi_ctx_free(ctx);
+    for (int i = optind; i < argc; i++)
+      if (!batch_add(&b, argv[i], 0))
+        goto explain_done;
+    if (ro.batch && !batch_read(&b, ro.batch))
+      goto explain_done;
+    rc = explain_run(b.ids, b.n, &popts, ro.json, stdout, stderr);
+  explain_done:
+    batch_free(&b);
+    return output_closed(rc);
+  }
+  return output_closed(lookup_run(ctx, argv + optind, argc - optind, &ro));
 
 usage_fail:
   fprintf(stderr, "mimi-lookup: %s\n", err[0] ? err : mimi_strerror(st));

@@ -117,10 +117,31 @@ void output_text(FILE *f, const mimi_result_t *r, int short_mode) {
   mimi_outcome_t o = mimi_result_outcome(r);
 
   if (short_mode) {
+    /* One URI a line; with several identifiers "input<TAB>uri" (2). What
+     * has no URI (not found, opted out, failed) goes to standard error, so
+     * that a script's silence never means "nothing there" by mistake. */
+    char show[96];
+    size_t shown = 0;
     for (size_t i = 0; o == MIMI_OUTCOME_FOUND && i < mimi_result_mapping_count(r); i++) {
       const char *uri = mimi_record_uri(mimi_result_mapping(r, i));
-      if (uri)
-        fprintf(f, "%s\n", uri);
+      if (!uri)
+        continue;
+      if (short_mode == 2)
+        fprintf(f, "%s\t", mimi_result_input(r));
+      fprintf(f, "%s\n", uri);
+      shown++;
+    }
+    if (!shown) {
+      mimi_printable(show, sizeof show, mimi_result_input(r));
+      if (o == MIMI_OUTCOME_FAILED)
+        fprintf(stderr, "mimi-lookup: %s: lookup failed (%s)%s%s\n", show,
+                mimi_failure_name(mimi_result_failure(r)), mimi_result_reason(r) ? ": " : "",
+                mimi_result_reason(r) ? mimi_result_reason(r) : "");
+      else
+        fprintf(stderr, "mimi-lookup: %s: %s\n", show,
+                o == MIMI_OUTCOME_OPTEDOUT ? "opted out (no provider disclosed)"
+                : o == MIMI_OUTCOME_FOUND  ? "found, but no mapping has an account (no URI)"
+                                           : "not found");
     }
     return;
   }

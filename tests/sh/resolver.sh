@@ -173,6 +173,31 @@ printf 'x@expired.example.com\nx@expired.example.com\n' > "$T/batch5"
 expect 3 "answer cache: bogus answers are not cached" --batch "$T/batch5" --in-flight 1 --no-endpoints --stats
 has "2 failed, 0 invalid; 2 queries" "answer cache: a bogus answer is asked again"
 
+# ---- the promises of the output ------------------------------------------------
+# Output that cannot be written is an error (exit 5), not a success.
+"$L" --server "$SRV" --trust-anchor "$TA" --no-endpoints alice@example.com > /dev/full 2> "$T/full.err"; rc=$?
+[ $rc -eq 5 ] && grep -q "standard output: No space left on device" "$T/full.err" \
+  && ok "output to a full disk: exit 5, said" || fail "output to a full disk" "exit $rc" "$(cat "$T/full.err")"
+"$L" -e alice@example.com > /dev/full 2>/dev/null; rc=$?
+[ $rc -eq 5 ] && ok "--explain to a full disk: exit 5" || fail "--explain to a full disk" "exit $rc"
+# --short: the URIs; with several identifiers "input<TAB>uri"; what has no
+# URI is said on standard error; no endpoint queries; not with --json.
+out=$("$L" --server "$SRV" --trust-anchor "$TA" --short --stats alice@example.com nobody@example.com \
+      2>"$T/short.err"); rc=$?
+[ $rc -eq 0 ] && ok "--short, two identifiers: exit 0" || fail "--short, two identifiers" "exit $rc" "$out"
+expect_contains "$out" $'alice@example.com\tmimi://chat.example.net/u/alice' "--short: input<TAB>uri with several identifiers"
+expect_contains "$(cat "$T/short.err")" "mimi-lookup: nobody@example.com: not found" "--short: not found on standard error"
+expect_contains "$(cat "$T/short.err")" "; 2 queries" "--short sends no endpoint queries (one TXT each)"
+out=$(run --short alice@example.com 2>&1)
+[ "$(head -n 1 <<< "$out")" = "mimi://chat.example.net/u/alice" ] && ok "--short, one identifier: the URI alone" \
+  || fail "--short, one identifier" "$out"
+expect_rc 2 "--short --json: a usage error" "$L" --short --json alice@example.com
+# --explain fails where the lookup would (the c-ares backend cannot meet
+# "require"; a bad trust anchor).
+out=$("$L" -e --backend cares alice@example.com 2>&1); rc=$?
+[ $rc -eq 5 ] && [[ $out == *"does not validate DNSSEC"* ]] && ok "--explain --backend cares: exit 5 as the lookup" \
+  || fail "--explain --backend cares" "exit $rc" "$out"
+
 # ---- statuses claim no more than was checked (PROFILE §6) ----------------------
 # Policy off without a trust anchor: nothing is validated, so "unchecked",
 # not "insecure" (which claims a proof of no signatures).
