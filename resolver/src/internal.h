@@ -139,13 +139,16 @@ struct mimi_record {
   char *account_encoded;  /* percent-encoded, or NULL */
   char *tags;             /* or NULL */
   char *service;          /* or NULL */
-  char *uri;              /* derived: mimi://provider/u/account_encoded */
+  char *uri;              /* derived: mimi://provider[:port]/u/account_encoded */
+  uint16_t port;          /* from a MIMI URI with a port, else 0 */
   uint16_t preference;
   uint32_t ttl;
 };
 
-/* Recompute rec->uri after provider/account changed. */
+/* Recompute rec->uri after provider/account/port changed. */
 mimi_status_t mimi__record_update_uri(mimi_record_t *rec);
+/* The port of a mapping taken from a MIMI URI (0: none), kept in its URI. */
+mimi_status_t mimi__record_set_port(mimi_record_t *rec, uint16_t port);
 
 /* Validators shared by the TXT parser and the record setters. */
 mimi_status_t mimi__check_tags(const char *s, size_t len, char *err,

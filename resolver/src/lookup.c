@@ -414,6 +414,7 @@ static mimi_status_t start_uri(mimi_query_t *q) {
   if ((st = mimi_record_new(&rec)) != MIMI_OK ||
       (st = mimi_record_set_provider(rec, mimi_id_domain(id), NULL, 0)) ||
       (st = mimi_record_set_account(rec, mimi_id_account(id), NULL, 0)) ||
+      (st = mimi__record_set_port(rec, mimi_id_port(id))) ||
       (st = mimi__result_add_mapping(q->res, rec, MIMI_SOURCE_INPUT,
                                      MIMI_DNSSEC_UNCHECKED))) {
     if (st != MIMI_ENOMEM)

@@ -65,14 +65,23 @@ static mimi_status_t add_endpoints(mimi_plan_t *p, const char *provider,
   svcb = p->v[p->n - 1].name;
   host = strstr(svcb, "_mimi.") + strlen("_mimi.");
   n = strlen(host);
-  if ((st = add(p, mimi__strndup(host, n), MIMI_RR_HTTPS, MIMI_STEP_HTTPS,
+  /* With a port other than 443, HTTPS is asked at _<port>._https.<p>
+   * (RFC 9460 §9.1), and the addresses are used on that port. */
+  unsigned use = port ? port : 443;
+  /* (Plan steps keep a pointer to their text: static strings only.) */
+  const char *when = use == 443 ? "if there is neither SVCB nor HTTPS (port 443)"
+                                : "if there is neither SVCB nor HTTPS (the URI's port)";
+  mimi_buf_t hb;
+  mimi__buf_init(&hb);
+  if (use != 443)
+    mimi__buf_addf(&hb, "_%u._https.", use);
+  mimi__buf_add(&hb, host, n);
+  if ((st = add(p, mimi__buf_take(&hb), MIMI_RR_HTTPS, MIMI_STEP_HTTPS,
                 "if there is no SVCB")) != MIMI_OK)
     return st;
-  if ((st = add(p, mimi__strndup(host, n), MIMI_RR_A, MIMI_STEP_ADDR,
-                "if there is neither SVCB nor HTTPS (port 443)")) != MIMI_OK)
+  if ((st = add(p, mimi__strndup(host, n), MIMI_RR_A, MIMI_STEP_ADDR, when)) != MIMI_OK)
     return st;
-  return add(p, mimi__strndup(host, n), MIMI_RR_AAAA, MIMI_STEP_ADDR,
-             "if there is neither SVCB nor HTTPS (port 443)");
+  return add(p, mimi__strndup(host, n), MIMI_RR_AAAA, MIMI_STEP_ADDR, when);
 }
 
 MIMI_EXPORT mimi_status_t mimi_plan_endpoints(const char *provider,

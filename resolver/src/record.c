@@ -42,6 +42,7 @@ MIMI_EXPORT mimi_status_t mimi_record_dup(const mimi_record_t *rec,
     return MIMI_ENOMEM;
   c->preference = rec->preference;
   c->ttl = rec->ttl;
+  c->port = rec->port;
   if (!dup_opt(&c->provider, rec->provider) ||
       !dup_opt(&c->account, rec->account) ||
       !dup_opt(&c->account_encoded, rec->account_encoded) ||
@@ -54,6 +55,11 @@ MIMI_EXPORT mimi_status_t mimi_record_dup(const mimi_record_t *rec,
   return MIMI_OK;
 }
 
+mimi_status_t mimi__record_set_port(mimi_record_t *rec, uint16_t port) {
+  rec->port = port;
+  return mimi__record_update_uri(rec);
+}
+
 mimi_status_t mimi__record_update_uri(mimi_record_t *rec) {
   mimi_buf_t b;
   free(rec->uri);
@@ -63,6 +69,8 @@ mimi_status_t mimi__record_update_uri(mimi_record_t *rec) {
   mimi__buf_init(&b);
   mimi__buf_adds(&b, "mimi://");
   mimi__buf_adds(&b, rec->provider);
+  if (rec->port && rec->port != 443) /* RFC 3986 §3.2.3: the default is left out */
+    mimi__buf_addf(&b, ":%u", (unsigned)rec->port);
   mimi__buf_adds(&b, "/u/");
   mimi__buf_adds(&b, rec->account_encoded);
   rec->uri = mimi__buf_take(&b);

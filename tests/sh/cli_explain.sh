@@ -39,6 +39,9 @@ esac
 
 out=$("$L" -e mimi://chat.example.net:8443/u/%2B1555 2>&1)
 expect_contains "$out" "_8443._mimi.chat.example.net." "URI with port queries _8443._mimi"
+expect_contains "$out" "HTTPS  _8443._https.chat.example.net." "URI with port: HTTPS at _8443._https (RFC 9460 §9.1)"
+case "$out" in *"port 443"*) fail "URI with port: no claim of port 443" "$out" ;;
+  *) expect_contains "$out" "(the URI's port)" "URI with port: addresses on the URI's port" ;; esac
 expect_contains "$out" "account:    +1555" "URI account decoded"
 
 # JSON: valid, schema 1, and errors reported in it with exit 2.

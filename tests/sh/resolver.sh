@@ -219,6 +219,12 @@ for be in unbound cares; do
 done
 has '"endpoints":[{"source":"SVCB"' "URI: endpoints looked up"
 has '"dnssec":"unchecked"}]}]' "c-ares: the endpoint is unchecked"
+# A URI's port stays in the mapping's URI (JSON, text, --short).
+expect 0 "mimi:// URI with a port" --json mimi://chat.example.net:8443/u/x
+has '"uri":"mimi://chat.example.net:8443/u/x"' "URI with a port: kept in the mapping's uri"
+has '"port":8443' "URI with a port: the endpoint on that port"
+expect 0 "mimi:// URI with a port, --short" --short mimi://chat.example.net:8443/u/x
+has "mimi://chat.example.net:8443/u/x" "URI with a port: --short keeps it"
 expect 0 "mimi:// URI, text" mimi://chat.example.net/u/x
 has "; the mapping is the input itself (no DNS answer, no DNSSEC status)" "URI: the text says where the mapping came from"
 # A SERVFAIL proves nothing: the trace says unchecked.
