@@ -3,6 +3,7 @@
  * identifier → providers, accounts and endpoints, each with its DNSSEC
  * status. --explain shows what a lookup would query without sending it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -30,8 +31,10 @@ static void usage(FILE *f) {
         "  alice.example.org, mimi://chat.example.net/u/alice\n"
         "\n"
         "Options:\n"
-        "  -s, --server ADDR[@PORT]   send every query to this server (repeatable);\n"
+        "  -s, --server ADDR[@PORT]   send every query to this server (repeatable;\n"
+        "                             also @ADDR and ADDR#PORT, as in dig);\n"
         "                             default: recursion from the root\n"
+        "  -p, --port PORT            port of the servers given without one\n"
         "      --stub ZONE=ADDR[@PORT] send queries for ZONE to this server (repeatable)\n"
         "  -t, --trust-anchor FILE    DS/DNSKEY records to validate from (repeatable);\n"
         "                             default: the root anchor of dns-root-data\n"
@@ -48,7 +51,7 @@ static void usage(FILE *f) {
         "                             with several identifiers); no endpoints\n"
         "      --trace                show every query sent, its answer and timing\n"
         "      --stats                print a summary line on standard error\n"
-        "      --batch FILE           identifiers one per line (- for standard input),\n"
+        "  -f, --batch FILE           identifiers one per line (- for standard input),\n"
         "                             resolved concurrently\n"
         "      --in-flight N          lookups in flight at once (default 100)\n"
         "  -e, --explain              show how each identifier is classified and every DNS\n"
@@ -78,6 +81,34 @@ enum {
   OPT_TRACE, OPT_STATS, OPT_BATCH, OPT_INFLIGHT, OPT_WORKERS
 };
 
+/* ADDR[#PORT] where ADDR is an IPv4 or IPv6 address (dig's "@server"). */
+static int is_ip_server(const char *s) {
+  char a[INET6_ADDRSTRLEN + 1];
+  unsigned char buf[sizeof(struct in6_addr)];
+  size_t n = strcspn(s, "#");
+  if (n == 0 || n >= sizeof a)
+    return 0;
+  memcpy(a, s, n);
+  a[n] = '\0';
+  return inet_pton(AF_INET, a, buf) == 1 || inet_pton(AF_INET6, a, buf) == 1;
+}
+
+/* A server as the library takes it, "ADDR[@PORT]", from "ADDR", "ADDR@PORT"
+ * or dig's "ADDR#PORT"; -p's port for one given without a port. */
+static int server_spec(const char *in, unsigned port, char *out, size_t cap) {
+  const char *hash = strchr(in, '#');
+  int n;
+  if (hash && strchr(in, '@'))
+    return 0;
+  if (hash)
+    n = snprintf(out, cap, "%.*s@%s", (int)(hash - in), in, hash + 1);
+  else if (port && !strchr(in, '@'))
+    n = snprintf(out, cap, "%s@%u", in, port);
+  else
+    n = snprintf(out, cap, "%s", in);
+  return n > 0 && (size_t)n < cap;
+}
+
 /* The results reached standard output, or the exit status says they did
  * not (a full disk, a closed pipe): rc, or EXIT_LOCAL with a message. */
 static int output_closed(int rc) {
@@ -104,6 +135,7 @@ int main(int argc, char **argv) {
       {"trace", no_argument, NULL, OPT_TRACE},
       {"stats", no_argument, NULL, OPT_STATS},
       {"batch", required_argument, NULL, OPT_BATCH},
+      {"port", required_argument, NULL, 'p'},
       {"in-flight", required_argument, NULL, OPT_INFLIGHT},
       {"workers", required_argument, NULL, OPT_WORKERS},
       {"explain", no_argument, NULL, 'e'},
@@ -120,6 +152,7 @@ int main(int argc, char **argv) {
   mimi_backend_t backend = MIMI_BACKEND_UNBOUND;
   unsigned long timeout = 0, workers = 1, v;
   int explain = 0, no_ep = 0, c;
+  unsigned port = 0; /* -p: for servers given without a port */
   char err[MIMI_ERRLEN] = "";
   mimi_ctx_t *ctx = NULL;
   mimi_status_t st = MIMI_OK;
@@ -133,7 +166,7 @@ int main(int argc, char **argv) {
     (arr)[(n)++] = optarg;                                                     \
   } while (0)
 
-  while ((c = getopt_long(argc, argv, "s:t:d:b:jehV", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "s:t:d:b:f:p:jehV", longopts, NULL)) != -1) {
     switch (c) {
     case 's': PUSH(servers, nservers, "--server"); break;
     case OPT_STUB: PUSH(stubs, nstubs, "--stub"); break;
@@ -180,6 +213,14 @@ int main(int argc, char **argv) {
     case OPT_SHORT: ro.short_mode = 1; break;
     case OPT_TRACE: ro.trace = 1; break;
     case OPT_STATS: ro.stats = 1; break;
+    case 'p':
+      if (!parse_uint(optarg, 1, 65535, &v)) {
+        fprintf(stderr, "mimi-lookup: --port '%s': 1-65535\n", optarg);
+        return EXIT_USAGE;
+      }
+      port = (unsigned)v;
+      break;
+    case 'f': /* dig's -f: a batch file */
     case OPT_BATCH:
       if (ro.batch) { /* the first would be dropped without a word */
         fputs("mimi-lookup: --batch given twice; give one file (or - for standard input)\n",
@@ -212,6 +253,24 @@ int main(int argc, char **argv) {
       return EXIT_USAGE;
     }
   }
+  /* dig's "@ADDR" among the arguments: a server when ADDR (before an
+   * optional #PORT) is an IP address; "@alice.example.org" stays a domain
+   * handle. The identifiers that are left keep their order. */
+  {
+    int o = optind;
+    for (int i = optind; i < argc; i++) {
+      if (argv[i][0] == '@' && is_ip_server(argv[i] + 1)) {
+        if (nservers == MAX_LIST) {
+          fprintf(stderr, "mimi-lookup: at most %d servers\n", MAX_LIST);
+          return EXIT_USAGE;
+        }
+        servers[nservers++] = argv[i] + 1;
+      } else {
+        argv[o++] = argv[i];
+      }
+    }
+    argc = o;
+  }
   if (ro.short_mode && ro.json) {
     fputs("mimi-lookup: --short and --json exclude each other\n", stderr);
     return EXIT_USAGE;
@@ -235,9 +294,16 @@ int main(int argc, char **argv) {
   if (popts.n_enum_apexes &&
       (st = mimi_ctx_set_enum_apexes(ctx, apexes, popts.n_enum_apexes, err, sizeof err)))
     goto usage_fail;
-  for (size_t i = 0; i < nservers; i++)
-    if ((st = mimi_ctx_add_server(ctx, servers[i], err, sizeof err)))
+  for (size_t i = 0; i < nservers; i++) {
+    char srv[128];
+    if (!server_spec(servers[i], port, srv, sizeof srv)) {
+      snprintf(err, sizeof err, "--server '%.80s': write ADDR, ADDR@PORT or ADDR#PORT", servers[i]);
+      st = MIMI_EINVAL;
       goto usage_fail;
+    }
+    if ((st = mimi_ctx_add_server(ctx, srv, err, sizeof err)))
+      goto usage_fail;
+  }
   for (size_t i = 0; i < nstubs; i++) {
     char zone[512];
     const char *eq = strchr(stubs[i], '=');

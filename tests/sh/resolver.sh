@@ -198,6 +198,20 @@ out=$("$L" -e --backend cares alice@example.com 2>&1); rc=$?
 [ $rc -eq 5 ] && [[ $out == *"does not validate DNSSEC"* ]] && ok "--explain --backend cares: exit 5 as the lookup" \
   || fail "--explain --backend cares" "exit $rc" "$out"
 
+# dig's conventions: @ADDR among the arguments, -p PORT, ADDR#PORT, -f FILE.
+out=$("$L" @127.0.0.1 -p "$KNOT_PORT" -t "$TA" --short alice@example.com 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$(head -n 1 <<< "$out")" = "mimi://chat.example.net/u/alice" ] \
+  && ok "@127.0.0.1 -p PORT: the server" || fail "@ADDR -p PORT" "exit $rc" "$out"
+out=$("$L" "@127.0.0.1#$KNOT_PORT" -t "$TA" --short alice@example.com @alice.example.org 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ $out == *$'alice@example.com\tmimi://chat.example.net/u/alice'* ]] &&
+  [[ $out == *"@alice.example.org: not found"* ]] \
+  && ok "@ADDR#PORT is the server; @alice.example.org stays an identifier" || fail "@ADDR#PORT" "exit $rc" "$out"
+printf 'alice@example.com\n' > "$T/f.txt"
+out=$("$L" -s 127.0.0.1 -p "$KNOT_PORT" -t "$TA" --short -f "$T/f.txt" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$(head -n 1 <<< "$out")" = "mimi://chat.example.net/u/alice" ] \
+  && ok "-f FILE is --batch" || fail "-f FILE" "exit $rc" "$out"
+expect_rc 2 "ADDR#PORT with @PORT too: a usage error" "$L" -s "127.0.0.1#53@53" alice@example.com
+
 # ---- statuses claim no more than was checked (PROFILE §6) ----------------------
 # Policy off without a trust anchor: nothing is validated, so "unchecked",
 # not "insecure" (which claims a proof of no signatures).
