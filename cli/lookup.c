@@ -71,6 +71,15 @@ static void print_item(const item_t *it, const run_opts_t *o, const char *src) {
       output_json_error(stdout, it->input, it->err);
     return;
   }
+  if (o->hint_ta && mimi_result_failure(it->res) == MIMI_FAIL_BOGUS) {
+    /* The usual cause with a local test server: its zones are not signed
+     * from the root, whose anchor is the default. Said once. */
+    static int said;
+    if (!said++)
+      fputs("mimi-lookup: hint: the server is on this machine and no --trust-anchor was "
+            "given; a zone it serves validates only from its own DS or DNSKEY: give it "
+            "with --trust-anchor FILE\n", stderr);
+  }
   if (o->json) {
     output_json(stdout, it->res, o->trace);
   } else {

@@ -7,6 +7,7 @@
 typedef struct {
   int json, short_mode, trace, stats;
   int several; /* more than one identifier (set by lookup_run) */
+  int hint_ta;  /* a server on this machine and no --trust-anchor given */
   const char *batch; /* file, "-" for stdin, or NULL */
   unsigned in_flight;
 } run_opts_t;

@@ -343,6 +343,11 @@ int main(int argc, char **argv) {
     batch_free(&b);
     return output_closed(rc);
   }
+  for (size_t i = 0; !ntas && i < nservers + nstubs; i++) {
+    const char *a = i < nservers ? servers[i] : strchr(stubs[i - nservers], '=') + 1;
+    ro.hint_ta |= strncmp(a, "127.", 4) == 0 || strncmp(a, "::1", 3) == 0 ||
+                  strncmp(a, "[::1]", 5) == 0 || strncmp(a, "localhost", 9) == 0;
+  }
   return output_closed(lookup_run(ctx, argv + optind, argc - optind, &ro));
 
 usage_fail:

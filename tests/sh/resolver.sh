@@ -212,6 +212,14 @@ out=$("$L" -s 127.0.0.1 -p "$KNOT_PORT" -t "$TA" --short -f "$T/f.txt" 2>&1); rc
   && ok "-f FILE is --batch" || fail "-f FILE" "exit $rc" "$out"
 expect_rc 2 "ADDR#PORT with @PORT too: a usage error" "$L" -s "127.0.0.1#53@53" alice@example.com
 
+# A validation failure against a server on this machine without a trust
+# anchor hints at --trust-anchor; with one, no hint.
+out=$("$L" --server "$SRV" --no-endpoints alice@example.com 2>&1); rc=$?
+[ $rc -eq 3 ] && [[ $out == *"hint: the server is on this machine and no --trust-anchor was given"* ]] \
+  && ok "bogus from a local server without an anchor: exit 3 and the hint" || fail "the --trust-anchor hint" "exit $rc" "$out"
+expect 3 "bogus with an anchor" --no-endpoints t@tampered.example.com
+lacks "hint:" "no hint when an anchor was given"
+
 # ---- statuses claim no more than was checked (PROFILE §6) ----------------------
 # Policy off without a trust anchor: nothing is validated, so "unchecked",
 # not "insecure" (which claims a proof of no signatures).
