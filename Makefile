@@ -286,6 +286,14 @@ bench-resolver: $(BENCH_BINS)
 	@bash bench/run.sh $(B)
 
 # --- install -------------------------------------------------------------
+# Headers go to INCLUDEDIR/mimi/ (libmimi.pc adds it: #include <mimi.h>).
+# With the default layout (PREFIX/lib, PREFIX/include, LIBDIR/pkgconfig)
+# libmimi.pc finds the rest from where it lies (${pcfiledir}), so a staged
+# install (DESTDIR) works with PKG_CONFIG_PATH alone; otherwise absolute.
+PC_RELOC := $(and $(filter $(PREFIX)/lib,$(LIBDIR)),$(filter $(PREFIX)/include,$(INCLUDEDIR)),$(filter $(LIBDIR)/pkgconfig,$(PKGCONFIGDIR)))
+PC_PREFIX := $(if $(PC_RELOC),$${pcfiledir}/../..,$(PREFIX))
+PC_LIBDIR := $(if $(PC_RELOC),$${prefix}/lib,$(LIBDIR))
+PC_INCLUDEDIR := $(if $(PC_RELOC),$${prefix}/include,$(INCLUDEDIR))
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
@@ -294,9 +302,10 @@ install: all
 	ln -sf libmimi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmimi.so
 	install -m 0644 $(STLIB) $(DESTDIR)$(LIBDIR)/
-	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	install -d $(DESTDIR)$(INCLUDEDIR)/mimi
+	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/mimi/
+	sed -e 's|@PREFIX@|$(PC_PREFIX)|g' -e 's|@LIBDIR@|$(PC_LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    resolver/libmimi.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc
 	install -m 0755 $(CLI_BIN) $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
 	$(if $(PLUGIN),$(if $(MODULE_DIR),,@echo "install: knotd's module directory unknown (no knotd.pc): set MODULE_DIR=" >&2; exit 1))
@@ -312,7 +321,8 @@ uninstall:
 	  $(DESTDIR)$(PKGCONFIGDIR)/libmimi.pc $(DESTDIR)$(BINDIR)/mimi-lookup \
 	  $(TOOL_BINS:$(B)/bin/%=$(DESTDIR)$(BINDIR)/%) \
 	  $(if $(PLUGIN),$(DESTDIR)$(MODULE_DIR)/mod-mimi.so)
-	rm -f $(patsubst resolver/include/%,$(DESTDIR)$(INCLUDEDIR)/%,$(HEADERS))
+	rm -f $(patsubst resolver/include/%,$(DESTDIR)$(INCLUDEDIR)/mimi/%,$(HEADERS))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/mimi 2>/dev/null
 	@for m in $(MANPAGES); do \
 	  f=$${m##*/}; s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$f; \
 	done

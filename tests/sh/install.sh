@@ -25,14 +25,16 @@ case $moddir in
   /*/knot/modules-*) ok "knotd's module directory: $moddir" ;;
   *) fail "knotd's module directory from pkg-config" "got '$moddir'" ;;
 esac
-for f in usr/lib/libmimi.so.0 usr/lib/libmimi.so usr/lib/libmimi.a usr/include/mimi.h \
+for f in usr/lib/libmimi.so.0 usr/lib/libmimi.so usr/lib/libmimi.a usr/include/mimi/mimi.h \
          usr/lib/pkgconfig/libmimi.pc usr/bin/mimi-lookup usr/share/man/man1/mimi-lookup.1 \
          usr/share/man/man7/mimi-discovery.7 usr/bin/mimi-zonegen usr/share/man/man5/mod-mimi.5 \
          "${moddir#/}/mod-mimi.so"; do
   [ -e "$D/$f" ] && ok "installed $f" || fail "installed $f"
 done
 
-pc() { PKG_CONFIG_SYSROOT_DIR="$D" PKG_CONFIG_PATH="$D/usr/lib/pkgconfig" pkg-config "$@"; }
+# A staged install: PKG_CONFIG_PATH alone (libmimi.pc is relocatable with the
+# default layout; no PKG_CONFIG_SYSROOT_DIR needed).
+pc() { PKG_CONFIG_PATH="$D/usr/lib/pkgconfig" pkg-config "$@"; }
 flags=$(pc --cflags --libs libmimi)
 expect_contains "$flags" "-lmimi" "pkg-config --libs names -lmimi"
 # shellcheck disable=SC2086
@@ -63,8 +65,8 @@ n=$(nm -D --defined-only "$D/usr/lib/libmimi.so.0" | grep -c ' T mimi_')
 
 # examples/: a messenger-side client with its own poll() loop, built by its
 # Makefile against the installed copy through pkg-config, run against knotd.
-printf '#!/bin/sh\nPKG_CONFIG_SYSROOT_DIR="%s" PKG_CONFIG_PATH="%s/usr/lib/pkgconfig" exec pkg-config "$@"\n' \
-  "$D" "$D" > "$D/pkg-config" && chmod +x "$D/pkg-config"
+printf '#!/bin/sh\nPKG_CONFIG_PATH="%s/usr/lib/pkgconfig" exec pkg-config "$@"\n' \
+  "$D" > "$D/pkg-config" && chmod +x "$D/pkg-config"
 rm -f examples/mimi-client
 if make -s -C examples PKG_CONFIG="$D/pkg-config" CFLAGS="-O2 -g -Wall -Wextra -Werror $CFL" \
      >"$D/ex.log" 2>&1; then
