@@ -208,11 +208,15 @@ void output_trace(FILE *f, const mimi_result_t *r) {
     unsigned ms;
     if (mimi_result_trace(r, i, &name, &qt, &rc, &s, &ms) != MIMI_OK)
       continue;
+    const char *server = NULL;
+    size_t records = 0;
+    (void)mimi_result_trace_answer(r, i, &server, &records);
     if (rc < 0)
       fprintf(f, ";; %s %s: no answer after %u ms\n", name, mimi_rrtype_name(qt), ms);
     else
-      fprintf(f, ";; %s %s: rcode %d, %s, %u ms\n", name, mimi_rrtype_name(qt), rc,
-              mimi_dnssec_name(s), ms);
+      fprintf(f, ";; %s %s: rcode %d, %s, %zu record%s%s%s, %u ms\n", name,
+              mimi_rrtype_name(qt), rc, mimi_dnssec_name(s), records,
+              records == 1 ? "" : "s", server ? " from " : "", server ? server : "", ms);
   }
 }
 
@@ -355,6 +359,11 @@ void output_json(FILE *f, const mimi_result_t *r, int trace) {
       else
         json_null(&j);
       json_kv_string(&j, "dnssec", mimi_dnssec_name(s));
+      const char *server = NULL;
+      size_t records = 0;
+      (void)mimi_result_trace_answer(r, i, &server, &records);
+      json_kv_int(&j, "records", (long)records);
+      json_kv_string(&j, "server", server);
       json_kv_int(&j, "ms", ms);
       json_end_object(&j);
     }

@@ -432,6 +432,22 @@ MIMI_EXPORT mimi_status_t mimi_result_trace(const mimi_result_t *r, size_t i,
                                             int *rcode, mimi_dnssec_t *dnssec,
                                             unsigned *ms);
 
+/**
+ * What answered query i of the trace.
+ * @param server  receives the server that answered, as configured
+ *                ("ADDR@PORT"), or NULL when the backend does not say (the
+ *                unbound backend resolving from the root) or none answered.
+ *                Owned by r.
+ * @param records receives the number of records of the type asked in the
+ *                answer (after CNAMEs; 0 for a denial, a failure or a
+ *                bogus answer, which is never data).
+ * Any output may be NULL.
+ * @return MIMI_OK, or MIMI_EINVAL if i is out of range.
+ */
+MIMI_EXPORT mimi_status_t mimi_result_trace_answer(const mimi_result_t *r,
+                                                   size_t i, const char **server,
+                                                   size_t *records);
+
 #ifdef __cplusplus
 }
 #endif

@@ -66,7 +66,7 @@ static void on_answer(void *arg, const mimi__answer_t *a) {
   /* The trace lists what was sent: answers from the cache are not. */
   if (q->ctx->trace && !s->cached)
     (void)mimi__result_add_trace(q->res, s->name, s->qtype, a->rcode, a->sec,
-                                 (unsigned)(mimi__now_ms() - s->t0));
+                                 (unsigned)(mimi__now_ms() - s->t0), a->server, a->n);
   q->refs++;
   s->fn(q, s, a);
   sub_free(s);
@@ -124,7 +124,7 @@ static void cancel_subs(mimi_query_t *q, int record) {
     if (record && q->ctx->trace)
       (void)mimi__result_add_trace(q->res, s->name, s->qtype, -1,
                                    MIMI_DNSSEC_UNCHECKED,
-                                   (unsigned)(mimi__now_ms() - s->t0));
+                                   (unsigned)(mimi__now_ms() - s->t0), NULL, 0);
     sub_free(s);
   }
 }

@@ -166,6 +166,8 @@ typedef struct {
   int rcode;
   mimi_dnssec_t sec;
   unsigned ms;
+  char *server;   /* who answered, or NULL */
+  size_t records; /* RRs of the type asked in the answer */
 } mimi__trace_t;
 
 struct mimi_endpoint {
@@ -230,7 +232,8 @@ mimi_status_t mimi__result_add_warning(mimi_result_t *r, const char *fmt, ...)
     MIMI_PRINTF(2, 3);
 mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
                                      uint16_t qtype, int rcode,
-                                     mimi_dnssec_t sec, unsigned ms);
+                                     mimi_dnssec_t sec, unsigned ms,
+                                     const char *server, size_t records);
 /* Index of provider name (added if new), or -1 on OOM. */
 long mimi__result_provider(mimi_result_t *r, const char *name, uint16_t port);
 /* Index of provider name, or -1 if it is not there. */

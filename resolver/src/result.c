@@ -69,8 +69,10 @@ MIMI_EXPORT void mimi_result_free(mimi_result_t *r) {
     free(r->provs[i].reason);
   }
   free(r->provs);
-  for (size_t i = 0; i < r->ntrace; i++)
+  for (size_t i = 0; i < r->ntrace; i++) {
     free(r->trace[i].name);
+    free(r->trace[i].server);
+  }
   free(r->trace);
   free(r);
 }
@@ -153,7 +155,8 @@ mimi_status_t mimi__result_add_mapset(mimi_result_t *r, mimi_mapset_t *set,
 
 mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
                                      uint16_t qtype, int rcode,
-                                     mimi_dnssec_t sec, unsigned ms) {
+                                     mimi_dnssec_t sec, unsigned ms,
+                                     const char *server, size_t records) {
   if (r->ntrace == r->captrace) {
     size_t nc = r->captrace ? r->captrace * 2 : 16;
     mimi__trace_t *t = realloc(r->trace, nc * sizeof *t);
@@ -165,6 +168,12 @@ mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
   mimi__trace_t *t = &r->trace[r->ntrace];
   if (!(t->name = mimi__strdup(name)))
     return MIMI_ENOMEM;
+  t->server = NULL;
+  if (server && !(t->server = mimi__strdup(server))) {
+    free(t->name);
+    return MIMI_ENOMEM;
+  }
+  t->records = records;
   t->qtype = qtype;
   t->rcode = rcode;
   t->sec = sec;
@@ -356,6 +365,18 @@ MIMI_EXPORT mimi_dnssec_t mimi_endpoint_dnssec(const mimi_endpoint_t *e) {
 MIMI_EXPORT size_t mimi_result_trace_count(const mimi_result_t *r) {
   return r ? r->ntrace : 0;
 }
+MIMI_EXPORT mimi_status_t mimi_result_trace_answer(const mimi_result_t *r,
+                                                   size_t i, const char **server,
+                                                   size_t *records) {
+  if (!r || i >= r->ntrace)
+    return MIMI_EINVAL;
+  if (server)
+    *server = r->trace[i].server;
+  if (records)
+    *records = r->trace[i].records;
+  return MIMI_OK;
+}
+
 MIMI_EXPORT mimi_status_t mimi_result_trace(const mimi_result_t *r, size_t i,
                                             const char **name, uint16_t *qtype,
                                             int *rcode, mimi_dnssec_t *dnssec,

@@ -66,7 +66,7 @@ has "; fully validated" "trust line: fully validated"
 
 expect 0 "upper-case local part found by the lower-case retry" --no-endpoints --trace Alice@example.com
 has "3bc51062973c458d5a6f2d8d64a023246354ad7e064b1e4e009ec8a0._mimi.example.com. TXT: rcode 3" "first the as-given name (NXDOMAIN)"
-has "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db._mimi.example.com. TXT: rcode 0, secure" "then the lower-case name"
+has "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db._mimi.example.com. TXT: rcode 0, secure, 2 records from $SRV," "then the lower-case name: 2 records, and who answered"
 expect 1 "--no-case-retry: not found" --no-endpoints --no-case-retry Alice@example.com
 
 expect 1 "opt-out record: exit 1" carol@example.com
