@@ -83,7 +83,8 @@ static void json_plan(json_t *j, const mimi_plan_t *plan) {
 }
 
 int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
-                FILE *out, FILE *err) {
+                const char *const *servers, size_t nservers, const char *const *stubs,
+                size_t nstubs, FILE *out, FILE *err) {
   int rc = EXIT_FOUND;
   mimi_plan_t *endpoints = NULL;
   json_t j;
@@ -98,8 +99,27 @@ int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
     json_begin_object(&j);
     json_kv_int(&j, "schema", 1);
     json_kv_string(&j, "mode", "explain");
+    json_key(&j, "servers"); /* [] : recursion from the root */
+    json_begin_array(&j);
+    for (size_t i = 0; i < nservers; i++)
+      json_string(&j, servers[i]);
+    json_end_array(&j);
+    json_key(&j, "stubs");
+    json_begin_array(&j);
+    for (size_t i = 0; i < nstubs; i++)
+      json_string(&j, stubs[i]);
+    json_end_array(&j);
     json_key(&j, "identifiers");
     json_begin_array(&j);
+  } else {
+    fputs("; queries go to: ", out);
+    if (!nservers)
+      fputs("no server given: recursion from the root", out);
+    for (size_t i = 0; i < nservers; i++)
+      fprintf(out, "%s%s", i ? ", " : "", servers[i]);
+    for (size_t i = 0; i < nstubs; i++)
+      fprintf(out, "; for %s", stubs[i]);
+    fputc('\n', out);
   }
   for (int k = 0; k < n; k++) {
     mimi_id_t *id = NULL;

@@ -338,7 +338,8 @@ int main(int argc, char **argv) {
         goto explain_done;
     if (ro.batch && !batch_read(&b, ro.batch))
       goto explain_done;
-    rc = explain_run(b.ids, b.n, &popts, ro.json, stdout, stderr);
+    rc = explain_run(b.ids, b.n, &popts, ro.json, servers, nservers, stubs, nstubs, stdout,
+                     stderr);
   explain_done:
     batch_free(&b);
     return output_closed(rc);

@@ -115,6 +115,14 @@ out=$("$L" --backend cares --server 127.0.0.1@9 alice@example.com 2>&1); rc=$?
 [ $rc -eq 5 ] && ok "c-ares backend with policy require: exit 5" || fail "c-ares with require" "exit $rc"
 expect_contains "$out" "c-ares backend does not validate DNSSEC" "message says why"
 
+# --explain says where the queries would go.
+out=$("$L" -e alice@example.com 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$(head -n 1 <<< "$out")" = "; queries go to: no server given: recursion from the root" ] \
+  && ok "--explain: recursion from the root when no server is given" || fail "--explain without a server" "exit $rc" "$out"
+out=$("$L" -e -s 127.0.0.1@5300 --stub e164.arpa=127.0.0.2 --json alice@example.com 2>&1); rc=$?
+[ $rc -eq 0 ] && [[ $out == *'"servers":["127.0.0.1@5300"],"stubs":["e164.arpa=127.0.0.2"]'* ]] \
+  && ok "--explain --json: the servers and stubs" || fail "--explain --json servers" "exit $rc" "$out"
+
 # ---- odd input: understood, or a usage error naming the problem ----------------
 # A byte-order mark at the start of a --batch file is not part of the first
 # identifier; one inside an identifier is refused by name.
