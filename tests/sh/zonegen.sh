@@ -43,6 +43,17 @@ bad "a zero-width space in an identifier" 2 "identifier: identifier contains a z
   "$(printf 'al\xe2\x80\x8bice@example.com'),p.example,a,,,"
 bad "unclosed quote" 2 "a quoted field is not closed" 'alice@example.com,"p.example,a,,,'
 bad "several errors, each reported" 4 "identifier: " "alice@example.com,p.example,a,,," "@,p.example,a,,," "x@@,p.example,a,,,"
+# A quoted field spanning lines: one error at the line it starts on, the
+# closing line is not read as a record of its own (issue 16).
+{ echo "$HDR"; printf 'alice@example.com,p.example,a,,"per\nsonal",\n'
+  echo "bob@example.com,p.example,b,,,"; } > "$T/span.csv"
+out=$("$G" --origin example.com $NS -o "$T/out.zone" "$T/span.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && ok "field over two lines: exit 1" || fail "field over two lines: exit 1" "exit $rc" "$out"
+expect_contains "$out" "$T/span.csv:2: a quoted field is not closed on its line: it spans lines 2-3" \
+  "field over two lines: one error at its first line"
+[ "$(printf '%s\n' "$out" | grep -c "$T/span.csv:")" -eq 1 ] && ok "field over two lines: no second error" \
+  || fail "field over two lines: no second error" "$out"
+expect_contains "$out" "1 invalid row;" "field over two lines: counted once"
 [ "$(cat "$T/out.zone")" = "old zone, must survive" ] && ok "existing output untouched by failed runs" \
   || fail "existing output untouched by failed runs"
 [ -z "$(ls -A "$T" | grep mimi-tmp)" ] && ok "no temporary files left behind" || fail "temporary files left" "$(ls -A "$T")"
@@ -53,6 +64,17 @@ expect_contains "$out" "$T/hdr.csv:1: expected the header line" "wrong header re
 expect_rc 2 "no --origin: usage error" "$G" "$T/hdr.csv"
 expect_rc 2 "--ttl not a number: usage error" "$G" --origin example.com --ttl x "$T/hdr.csv"
 expect_rc 5 "missing CSV: local error" "$G" --origin example.com $NS "$T/nonexistent.csv"
+
+# ---- a byte-order mark and blank-only lines are skipped (issue 16) ----------
+{ printf '\xef\xbb\xbf%s\r\n' "$HDR"; printf ' \t\n'; echo "alice@example.com,chat.example.net,alice,10,,"
+  printf '\t\n  \n'; } > "$T/bom.csv"
+out=$("$G" --origin example.com $NS --serial 1 -o "$T/bom.zone" "$T/bom.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "BOM and blank-only lines: exit 0" || fail "BOM and blank-only lines: exit 0" "exit $rc" "$out"
+grep -q 'e=chat.example.net; a=alice; p=10' "$T/bom.zone" && ok "BOM and blank-only lines: the row is written" \
+  || fail "BOM and blank-only lines: the row is written"
+# A BOM anywhere but the start is data: an error, not skipped.
+{ echo "$HDR"; printf '\xef\xbb\xbfalice@example.com,chat.example.net,alice,10,,\n'; } > "$T/bom2.csv"
+expect_rc 1 "a BOM inside the file is not skipped" "$G" --origin example.com $NS "$T/bom2.csv"
 
 # ---- --skip-bad ------------------------------------------------------------------
 { echo "$HDR"; echo "alice@example.com,chat.example.net,alice,10,,"; echo "bad,,,,,"; } > "$T/skip.csv"
