@@ -84,6 +84,19 @@ expect_contains "$out" "1 row written, 1 invalid row skipped" "--skip-bad summar
 grep -q 'e=chat.example.net; a=alice; p=10' "$T/skip.zone" && ok "--skip-bad wrote the valid row" \
   || fail "--skip-bad wrote the valid row"
 
+# An in-zone name server needs its address (glue), else kzonecheck refuses
+# the zone (issue 16): a usage error naming the NS and NAME=ADDR.
+out=$("$G" --origin example.com --ns ns1.example.com -o "$T/out.zone" "$T/skip.csv" 2>&1); rc=$?
+[ $rc -eq 2 ] && ok "in-zone --ns without an address: exit 2" \
+  || fail "in-zone --ns without an address: exit 2" "exit $rc" "$out"
+expect_contains "$out" "--ns ns1.example.com is inside the zone example.com. and needs its address (glue): give --ns ns1.example.com=ADDR" \
+  "in-zone --ns without an address: the NS and the remedy are named"
+expect_rc 3 "--ns outside the zone needs no address" "$G" --origin example.com --ns ns1.example.net -o "$T/ext.zone" "$T/skip.csv" --skip-bad -q
+out=$("$G" --origin example.com $NS --skip-bad --quiet -o "$T/skipq.zone" "$T/skip.csv" 2>&1); rc=$?
+[ $rc -eq 3 ] && ok "--skip-bad --quiet: exit 3" || fail "--skip-bad --quiet: exit 3" "exit $rc"
+expect_contains "$out" "skip.csv:3: identifier:" "--quiet: errors still shown"
+case $out in *"invalid row skipped"*) fail "--quiet: no summary" "$out" ;; *) ok "--quiet: no summary" ;; esac
+
 # ---- many rows: worker threads, messages in line order, same zone -----------------
 # 5000 rows are several batches for the workers; bad rows (and a CSV syntax
 # error) spread over them must still be reported in input order.
