@@ -97,6 +97,22 @@ out=$("$G" --origin example.com $NS --skip-bad --quiet -o "$T/skipq.zone" "$T/sk
 expect_contains "$out" "skip.csv:3: identifier:" "--quiet: errors still shown"
 case $out in *"invalid row skipped"*) fail "--quiet: no summary" "$out" ;; *) ok "--quiet: no summary" ;; esac
 
+# Two rows of one mapping: a warning naming the earlier line, for another
+# preference (both published) and for an exact duplicate (published once).
+{ echo "$HDR"; echo "alice@example.com,chat.example.net,alice,10,,"
+  echo "bob@example.com,chat.example.net,bob,10,,"; echo "alice@example.com,chat.example.net,alice,20,,"
+  echo "alice@example.com,chat.example.net,alice,10,,"; echo "alice@example.com,talk.example.net,alice,10,,"; } > "$T/dup.csv"
+out=$("$G" --origin example.com $NS --serial 1 -o "$T/dup.zone" "$T/dup.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "duplicate mappings: exit 0" || fail "duplicate mappings: exit 0" "exit $rc" "$out"
+expect_contains "$out" "$T/dup.csv:4: warning: the same identifier, provider and account as line 2, with another preference" \
+  "another preference: warned at the later line, naming the earlier"
+expect_contains "$out" "$T/dup.csv:5: warning: the same row as line 2; it is published once" \
+  "exact duplicate: warned at the later line, naming the earlier"
+[ "$(printf '%s\n' "$out" | grep -c warning)" -eq 2 ] && ok "duplicate mappings: another provider is no duplicate" \
+  || fail "duplicate mappings: another provider is no duplicate" "$out"
+[ "$(grep -c 'a=alice; p=' "$T/dup.zone")" -eq 3 ] && ok "duplicate mappings: both preferences published, the copy once" \
+  || fail "duplicate mappings: both preferences published, the copy once" "$(cat "$T/dup.zone")"
+
 # ---- many rows: worker threads, messages in line order, same zone -----------------
 # 5000 rows are several batches for the workers; bad rows (and a CSV syntax
 # error) spread over them must still be reported in input order.
