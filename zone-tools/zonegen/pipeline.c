@@ -117,9 +117,10 @@ static int batch_row(batch_t *b, long line, char **fields) {
  * whole row, to warn of duplicates: an exact duplicate is published once
  * (the sort drops the same record), and two rows of one mapping with
  * another preference, tags or service are both published, which is rarely
- * what the provider meant. Only 64-bit hashes are kept (24 octets a slot,
- * at most half full: 50-100 MB for a million rows, not the text): two different rows share both hashes with
- * a chance of about n^2 / 2^65, and then cost a wrong warning, no record. */
+ * what the provider meant. Only 64-bit hashes are kept, not the text (24
+ * octets a slot, at most half full: 50-100 MB for a million rows); two
+ * different rows share both hashes with a chance of about n^2 / 2^65, and
+ * then cost a wrong warning, no record. */
 typedef struct {
   uint64_t key, row; /* key 0: empty slot */
   long line;
