@@ -95,6 +95,11 @@ rc_is 1 "provider.zone"
 has "$F/provider.zone" 10 error provider-no-endpoint "provider talk.example.net"
 count_is 1 "provider.zone (once per provider; SVCB, address, outside, delegated: fine)"
 
+run "$F/ns.zone"
+rc_is 1 "ns.zone"
+has "$F/ns.zone" 7 error ns-glue "name server ns1.example.com. is inside the zone and has no A or AAAA record"
+count_is 1 "ns.zone (targets with an address, or outside the zone: fine)"
+
 run "$F/names.zone"
 rc_is 1 "names.zone"
 has "$F/names.zone" 8 error syntax "zone file: "

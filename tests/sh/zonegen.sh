@@ -43,6 +43,17 @@ bad "a zero-width space in an identifier" 2 "identifier: identifier contains a z
   "$(printf 'al\xe2\x80\x8bice@example.com'),p.example,a,,,"
 bad "unclosed quote" 2 "a quoted field is not closed" 'alice@example.com,"p.example,a,,,'
 bad "several errors, each reported" 4 "identifier: " "alice@example.com,p.example,a,,," "@,p.example,a,,," "x@@,p.example,a,,,"
+# A quoted field spanning lines: one error at the line it starts on, the
+# closing line is not read as a record of its own (issue 16).
+{ echo "$HDR"; printf 'alice@example.com,p.example,a,,"per\nsonal",\n'
+  echo "bob@example.com,p.example,b,,,"; } > "$T/span.csv"
+out=$("$G" --origin example.com $NS -o "$T/out.zone" "$T/span.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && ok "field over two lines: exit 1" || fail "field over two lines: exit 1" "exit $rc" "$out"
+expect_contains "$out" "$T/span.csv:2: a quoted field is not closed on its line: it spans lines 2-3" \
+  "field over two lines: one error at its first line"
+[ "$(printf '%s\n' "$out" | grep -c "$T/span.csv:")" -eq 1 ] && ok "field over two lines: no second error" \
+  || fail "field over two lines: no second error" "$out"
+expect_contains "$out" "1 invalid row;" "field over two lines: counted once"
 [ "$(cat "$T/out.zone")" = "old zone, must survive" ] && ok "existing output untouched by failed runs" \
   || fail "existing output untouched by failed runs"
 [ -z "$(ls -A "$T" | grep mimi-tmp)" ] && ok "no temporary files left behind" || fail "temporary files left" "$(ls -A "$T")"
@@ -54,6 +65,17 @@ expect_rc 2 "no --origin: usage error" "$G" "$T/hdr.csv"
 expect_rc 2 "--ttl not a number: usage error" "$G" --origin example.com --ttl x "$T/hdr.csv"
 expect_rc 5 "missing CSV: local error" "$G" --origin example.com $NS "$T/nonexistent.csv"
 
+# ---- a byte-order mark and blank-only lines are skipped (issue 16) ----------
+{ printf '\xef\xbb\xbf%s\r\n' "$HDR"; printf ' \t\n'; echo "alice@example.com,chat.example.net,alice,10,,"
+  printf '\t\n  \n'; } > "$T/bom.csv"
+out=$("$G" --origin example.com $NS --serial 1 -o "$T/bom.zone" "$T/bom.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "BOM and blank-only lines: exit 0" || fail "BOM and blank-only lines: exit 0" "exit $rc" "$out"
+grep -q 'e=chat.example.net; a=alice; p=10' "$T/bom.zone" && ok "BOM and blank-only lines: the row is written" \
+  || fail "BOM and blank-only lines: the row is written"
+# A BOM anywhere but the start is data: an error, not skipped.
+{ echo "$HDR"; printf '\xef\xbb\xbfalice@example.com,chat.example.net,alice,10,,\n'; } > "$T/bom2.csv"
+expect_rc 1 "a BOM inside the file is not skipped" "$G" --origin example.com $NS "$T/bom2.csv"
+
 # ---- --skip-bad ------------------------------------------------------------------
 { echo "$HDR"; echo "alice@example.com,chat.example.net,alice,10,,"; echo "bad,,,,,"; } > "$T/skip.csv"
 out=$("$G" --origin example.com $NS --skip-bad -o "$T/skip.zone" "$T/skip.csv" 2>&1); rc=$?
@@ -61,6 +83,35 @@ out=$("$G" --origin example.com $NS --skip-bad -o "$T/skip.zone" "$T/skip.csv" 2
 expect_contains "$out" "1 row written, 1 invalid row skipped" "--skip-bad summary"
 grep -q 'e=chat.example.net; a=alice; p=10' "$T/skip.zone" && ok "--skip-bad wrote the valid row" \
   || fail "--skip-bad wrote the valid row"
+
+# An in-zone name server needs its address (glue), else kzonecheck refuses
+# the zone (issue 16): a usage error naming the NS and NAME=ADDR.
+out=$("$G" --origin example.com --ns ns1.example.com -o "$T/out.zone" "$T/skip.csv" 2>&1); rc=$?
+[ $rc -eq 2 ] && ok "in-zone --ns without an address: exit 2" \
+  || fail "in-zone --ns without an address: exit 2" "exit $rc" "$out"
+expect_contains "$out" "--ns ns1.example.com is inside the zone example.com. and needs its address (glue): give --ns ns1.example.com=ADDR" \
+  "in-zone --ns without an address: the NS and the remedy are named"
+expect_rc 3 "--ns outside the zone needs no address" "$G" --origin example.com --ns ns1.example.net -o "$T/ext.zone" "$T/skip.csv" --skip-bad -q
+out=$("$G" --origin example.com $NS --skip-bad --quiet -o "$T/skipq.zone" "$T/skip.csv" 2>&1); rc=$?
+[ $rc -eq 3 ] && ok "--skip-bad --quiet: exit 3" || fail "--skip-bad --quiet: exit 3" "exit $rc"
+expect_contains "$out" "skip.csv:3: identifier:" "--quiet: errors still shown"
+case $out in *"invalid row skipped"*) fail "--quiet: no summary" "$out" ;; *) ok "--quiet: no summary" ;; esac
+
+# Two rows of one mapping: a warning naming the earlier line, for another
+# preference (both published) and for an exact duplicate (published once).
+{ echo "$HDR"; echo "alice@example.com,chat.example.net,alice,10,,"
+  echo "bob@example.com,chat.example.net,bob,10,,"; echo "alice@example.com,chat.example.net,alice,20,,"
+  echo "alice@example.com,chat.example.net,alice,10,,"; echo "alice@example.com,talk.example.net,alice,10,,"; } > "$T/dup.csv"
+out=$("$G" --origin example.com $NS --serial 1 -o "$T/dup.zone" "$T/dup.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "duplicate mappings: exit 0" || fail "duplicate mappings: exit 0" "exit $rc" "$out"
+expect_contains "$out" "$T/dup.csv:4: warning: the same identifier, provider and account as line 2, with another preference" \
+  "another preference: warned at the later line, naming the earlier"
+expect_contains "$out" "$T/dup.csv:5: warning: the same row as line 2; it is published once" \
+  "exact duplicate: warned at the later line, naming the earlier"
+[ "$(printf '%s\n' "$out" | grep -c warning)" -eq 2 ] && ok "duplicate mappings: another provider is no duplicate" \
+  || fail "duplicate mappings: another provider is no duplicate" "$out"
+[ "$(grep -c 'a=alice; p=' "$T/dup.zone")" -eq 3 ] && ok "duplicate mappings: both preferences published, the copy once" \
+  || fail "duplicate mappings: both preferences published, the copy once" "$(cat "$T/dup.zone")"
 
 # ---- many rows: worker threads, messages in line order, same zone -----------------
 # 5000 rows are several batches for the workers; bad rows (and a CSV syntax

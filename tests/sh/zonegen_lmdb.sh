@@ -159,4 +159,26 @@ m=$(mdb_stat -e "$T/db9" | awk '/Map size:/ {print $3}')
 expect_rc 2 "--format lmdb without --output: usage error" "$G" --origin example.com --format lmdb "$T/users.csv"
 expect_rc 2 "--update without lmdb: usage error" "$G" --origin example.com --update -o "$T/z" "$T/users.csv"
 
+# The summary line only after the database is in place (issue 16): a mount
+# point cannot be swapped (EBUSY), after the records are written.
+{ echo "$HDR"; echo "alice@example.com,chat.example.net,alice,10,,"; } > "$T/one.csv"
+mkdir "$T/mnt"
+if mount --bind "$T/mnt" "$T/mnt" 2>/dev/null; then
+  out=$("$G" --origin example.com --format lmdb -o "$T/mnt" "$T/one.csv" 2>&1); rc=$?
+  umount "$T/mnt"
+  [ $rc -eq 5 ] && ok "lmdb output that cannot be replaced: exit 5" \
+    || fail "lmdb output that cannot be replaced: exit 5" "exit $rc" "$out"
+  expect_contains "$out" "mimi-zonegen: $T/mnt: Device or resource busy" "lmdb: the error is reported"
+  case $out in *"records, serial"*) fail "lmdb: no success line on failure" "$out" ;;
+    *) ok "lmdb: no success line on failure" ;; esac
+else
+  ok "lmdb: no success line on failure # SKIP no bind mounts here"
+fi
+out=$("$G" --origin example.com --format lmdb -o "$T/one.db" "$T/one.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "lmdb: exit 0" || fail "lmdb: exit 0" "exit $rc" "$out"
+expect_contains "$out" "mimi-zonegen: $T/one.db: 1 records, serial" "lmdb: the summary after success"
+out=$("$G" --origin example.com --format lmdb --quiet -o "$T/one.db" "$T/one.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -z "$out" ] && ok "lmdb --quiet: exit 0, no summary" \
+  || fail "lmdb --quiet: exit 0, no summary" "exit $rc" "$out"
+
 done_testing

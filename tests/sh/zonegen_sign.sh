@@ -191,8 +191,33 @@ mv "$T/$z.private.x" "$T/$z.private"
 out=$("$G" --origin example.com $NS --sign --ksk "$T/$r" --zsk "$T/$z" -o "$T/out.zone" "$T/users.csv" 2>&1); rc=$?
 [ $rc -eq 1 ] && expect_contains "$out" "algorithm 8 (RSASHA256) is not supported" "RSA key: the algorithm is named" \
   || fail "RSA key refused" "exit $rc" "$out"
-out=$("$G" --origin example.org --ns ns1.example.org --sign --ksk "$T/$k" --zsk "$T/$z" "$T/users.csv" 2>&1); rc=$?
+{ head -n 1 "$T/users.csv"; echo "alice@example.org,chat.example.net,alice,,,"; } > "$T/org.csv"
+out=$("$G" --origin example.org --ns ns1.example.net --sign --ksk "$T/$k" --zsk "$T/$z" "$T/org.csv" 2>&1); rc=$?
 expect_contains "$out" "a key of example.com., not of the zone example.org." "a key of another zone refused"
+
+# --keys DIR makes keys only for a run that writes (issue 16): bad input, a
+# bad template or an output that cannot be opened leave no keys behind.
+{ head -n 1 "$T/users.csv"; echo "bad,,,,,"; } > "$T/badrow.csv"
+out=$("$G" --origin example.com $NS --sign --keys "$T/nokeys1" -o "$T/nk.zone" "$T/badrow.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && ok "--keys with invalid rows: exit 1" || fail "--keys with invalid rows: exit 1" "exit $rc" "$out"
+expect_contains "$out" "nothing written" "--keys with invalid rows: nothing written"
+[ ! -e "$T/nokeys1" ] && ok "--keys with invalid rows: no keys made" \
+  || fail "--keys with invalid rows: no keys made" "$(ls -la "$T/nokeys1")"
+printf '$ORIGIN example.com.\n@ 3600 IN NS ns1.example.net.\n' > "$T/nosoa.zone"
+out=$("$G" --origin example.com --template "$T/nosoa.zone" --sign --keys "$T/nokeys2" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && ok "--keys with a template without SOA: exit 1" \
+  || fail "--keys with a template without SOA: exit 1" "exit $rc" "$out"
+[ ! -e "$T/nokeys2" ] && ok "--keys with a bad template: no keys made" \
+  || fail "--keys with a bad template: no keys made" "$(ls -la "$T/nokeys2")"
+out=$("$G" --origin example.com $NS --sign --keys "$T/nokeys3" -o "$T/no/such/dir.zone" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 5 ] && [ ! -e "$T/nokeys3" ] && ok "--keys with an unwritable output: exit 5, no keys made" \
+  || fail "--keys with an unwritable output: exit 5, no keys made" "exit $rc" "$out"
+out=$("$G" --origin example.com $NS --sign --keys "$T/newkeys" -o "$T/nk.zone" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && ls "$T/newkeys"/Kexample.com.+013+*.private >/dev/null 2>&1 \
+  && ok "--keys with good input: keys made, zone written" \
+  || fail "--keys with good input: keys made, zone written" "exit $rc" "$out"
+expect_contains "$out" "new keys in $T/newkeys" "--keys: the new keys are reported"
+
 # A public key that is no point on the curve (64 octets of 0xff): refused with
 # a message (it was freed twice: found by fuzz_keyfile).
 mkdir -p "$T/badpt"

@@ -18,6 +18,7 @@ int zc_check_file(zc_report_t *rep, const char *file, const ldns_rdf *origin) {
   zc_check_txt(&z);
   zc_check_naptr(&z);
   zc_check_svcb(&z);
+  zc_check_ns(&z);
   zc_check_providers(&z);
   if (z.mimi_records == 0)
     zc_finding(rep, file, 0, ZC_WARNING, z.origin, 0, "no-mimi",

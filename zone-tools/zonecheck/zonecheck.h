@@ -89,6 +89,7 @@ void zc_check_labels(zc_zone_t *z);   /* label-shape, label-case */
 void zc_check_txt(zc_zone_t *z);      /* txt-*, provider-*, name-too-long */
 void zc_check_naptr(zc_zone_t *z);    /* naptr-* */
 void zc_check_svcb(zc_zone_t *z);     /* svcb-* */
+void zc_check_ns(zc_zone_t *z);       /* ns-glue */
 
 /* provider.c: note a provider named by a mapping of RR r (the TXT and
  * NAPTR checks do); zc_check_providers() then checks each provider once, at

@@ -117,12 +117,21 @@ static int remove_env_dir(const char *dir) {
   return rmdir(dir);
 }
 
+/* What a run did, printed only once the database is in place: a line
+ * printed before a later step fails would claim a success. */
+typedef struct {
+  long long records;
+  uint32_t serial;
+  int deleted;        /* --delete was applied */
+  long gone, absent;
+} summary_t;
+
 /* --delete: remove each identifier's owner names, in the update's
  * transaction. An identifier none of whose names is in the database is
  * reported by its line (a typo or a second run should not go unnoticed);
  * the counts are printed. 0, or -1 (printed). */
 static int apply_deletes(MDB_txn *txn, MDB_dbi rr, const zg_opts_t *o,
-                         const zg_dels_t *ds, long long *records) {
+                         const zg_dels_t *ds, long long *records, summary_t *sum) {
   const char *file = strcmp(o->delete_path, "-") ? o->delete_path : "<stdin>";
   long gone = 0, absent = 0;
   for (size_t i = 0; i < ds->n; i++) {
@@ -148,15 +157,16 @@ static int apply_deletes(MDB_txn *txn, MDB_dbi rr, const zg_opts_t *o,
       fprintf(stderr, "%s:%ld: warning: %s is not in the database\n", file, d->line, d->id);
     }
   }
-  fprintf(stderr, "mimi-zonegen: %s: %ld identifier%s deleted, %ld not in the database\n",
-          o->output, gone, gone == 1 ? "" : "s", absent);
+  sum->deleted = 1;
+  sum->gone = gone;
+  sum->absent = absent;
   return 0;
 }
 
 /* Fill an open environment: the records and the metadata. */
 static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
                     const zg_dels_t *dels, int update, uint32_t serial_fixed, uint8_t **vp,
-                    size_t *vcapp) {
+                    size_t *vcapp, summary_t *sum) {
   MDB_txn *txn = NULL;
   MDB_dbi rr, meta;
   char buf[64], old_origin[300];
@@ -193,7 +203,7 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
       serial = old >= now ? old + 1 : now;
     }
     /* Deletions first: an identifier also in the rows gets its new records. */
-    if (dels && apply_deletes(txn, rr, o, dels, &records) != 0) {
+    if (dels && apply_deletes(txn, rr, o, dels, &records, sum) != 0) {
       mdb_txn_abort(txn);
       return -1;
     }
@@ -233,16 +243,17 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
   }
   if ((rc = mdb_txn_commit(txn)))
     return fail("commit", rc);
-  fprintf(stderr, "mimi-zonegen: %s: %lld records, serial %s\n", o->output, records, buf);
+  sum->records = records;
+  sum->serial = serial;
   return 0;
 }
 
 /* fill_buf with a value buffer reused across owners. */
 static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
-                const zg_dels_t *dels, int update, uint32_t serial_fixed) {
+                const zg_dels_t *dels, int update, uint32_t serial_fixed, summary_t *sum) {
   uint8_t *v = NULL;
   size_t vcap = 0;
-  int rc = fill_buf(env, o, t, dels, update, serial_fixed, &v, &vcap);
+  int rc = fill_buf(env, o, t, dels, update, serial_fixed, &v, &vcap, sum);
   free(v);
   return rc;
 }
@@ -351,8 +362,19 @@ static int check_target(const zg_opts_t *o) {
   return check_database(o);
 }
 
-int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels,
-                  int update) {
+static void print_summary(const zg_opts_t *o, const summary_t *sum) {
+  if (o->quiet)
+    return;
+  if (sum->deleted)
+    fprintf(stderr, "mimi-zonegen: %s: %ld identifier%s deleted, %ld not in the database\n",
+            o->output, sum->gone, sum->gone == 1 ? "" : "s", sum->absent);
+  fprintf(stderr, "mimi-zonegen: %s: %lld records, serial %u\n", o->output, sum->records,
+          (unsigned)sum->serial);
+}
+
+/* zg_write_lmdb, but for the summary. */
+static int write_db(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels,
+                    int update, summary_t *sum) {
   size_t bytes = 0, floor = min_map();
   if (floor == 0)
     return -1;
@@ -369,7 +391,7 @@ int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels
     mdb_env_info(env, &info);
     if (info.me_mapsize < mapsize + info.me_last_pgno * 4096ULL * 2)
       mdb_env_set_mapsize(env, mapsize + info.me_last_pgno * 4096ULL * 2);
-    rc = fill(env, o, t, dels, 1, o->serial);
+    rc = fill(env, o, t, dels, 1, o->serial, sum);
     mdb_env_close(env);
     return rc;
   }
@@ -393,7 +415,7 @@ int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels
   MDB_env *env = env_open(tmp, mapsize, 1);
   if (!env)
     goto done;
-  rc = fill(env, o, t, NULL, 0, o->serial_auto ? (uint32_t)time(NULL) : o->serial);
+  rc = fill(env, o, t, NULL, 0, o->serial_auto ? (uint32_t)time(NULL) : o->serial, sum);
   if (rc == 0 && mdb_env_sync(env, 1) != 0)
     rc = -1;
   MDB_envinfo info;
@@ -438,5 +460,15 @@ int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels
 done:
   remove_env_dir(tmp); /* the old database, or the failed new one */
   free(tmp);
+  return rc;
+}
+
+int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels,
+                  int update) {
+  summary_t sum;
+  memset(&sum, 0, sizeof sum);
+  int rc = write_db(o, t, dels, update, &sum);
+  if (rc == 0)
+    print_summary(o, &sum);
   return rc;
 }

@@ -35,8 +35,9 @@ static void usage(FILE *f) {
         "      --serial N|auto      SOA serial; auto (default): the current time, or one\n"
         "                           more than the existing output's if that is larger\n"
         "      --template FILE      the zone's static part (SOA, NS, SVCB, ...) to merge\n"
-        "      --ns NAME[=ADDR,...] a name server (repeatable; glue when inside the zone);\n"
-        "                           without --template, the SOA names the first\n"
+        "      --ns NAME[=ADDR,...] a name server (repeatable); one inside the zone needs\n"
+        "                           its addresses (glue); without --template, the SOA\n"
+        "                           names the first\n"
         "      --contact MAILBOX    SOA contact as a name (default hostmaster.ZONE)\n"
         "      --enum-apex DOMAIN   ENUM apex of phone numbers (default e164.arpa)\n"
         "      --naptr              also publish an ENUM NAPTR beside each phone TXT\n"
@@ -44,6 +45,7 @@ static void usage(FILE *f) {
         "                           publish a handle only under its local part as given\n"
         "                           (default: also under the lower-cased one, if it differs)\n"
         "      --skip-bad           write the valid rows and report the others\n"
+        "  -q, --quiet              no summary line (warnings and errors are still shown)\n"
         "\n"
         "Signing (DNSSEC, ECDSA P-256 with SHA-256, algorithm 13):\n"
         "      --sign               sign the zone (zone files only)\n"
@@ -114,6 +116,48 @@ static char *canon_origin(const char *zone) {
   return out;
 }
 
+/* An --ns NAME without addresses inside the zone would publish a
+ * delegation to a name nobody can resolve: kzonecheck refuses the zone for
+ * the missing glue (RFC 1034 §4.2.1). 0, or -1 (printed). */
+static int check_ns_glue(const zg_opts_t *o) {
+  size_t ol = strlen(o->origin);
+  for (size_t i = 0; i < o->nns; i++) {
+    const char *ns = o->ns[i];
+    if (strchr(ns, '='))
+      continue;
+    char *name = canon_origin(ns);
+    if (!name) {
+      fprintf(stderr, "mimi-zonegen: --ns %s: not a host name\n", ns);
+      return -1;
+    }
+    size_t nl = strlen(name);
+    /* Inside: the origin itself, or ending in ".origin". */
+    int inside = nl == ol ? strcmp(name, o->origin) == 0
+                          : nl > ol && name[nl - ol - 1] == '.' &&
+                                strcmp(name + nl - ol, o->origin) == 0;
+    free(name);
+    if (inside) {
+      fprintf(stderr, "mimi-zonegen: --ns %s is inside the zone %s and needs its address "
+              "(glue): give --ns %s=ADDR[,ADDR...]\n", ns, o->origin, ns);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The signing keys, once the input is known to be good and the output can
+ * be written: --keys DIR makes keys on first use, and a run that writes
+ * nothing must leave nothing behind. 0 or -1 (printed). */
+static int load_keys(const zg_opts_t *o, zg_key_t *ksk, zg_key_t *zsk) {
+  if (!o->sign)
+    return 0;
+  if (o->keydir)
+    return zg_keys_dir(ksk, zsk, o->keydir, o->origin);
+  return zg_key_load(ksk, o->ksk, o->origin) != 0 || zg_key_load(zsk, o->zsk, o->origin) != 0
+             ? -1
+             : 0;
+}
+
 static int write_zone(FILE *f, zg_table_t *t, const zg_opts_t *o, const zg_key_t *ksk,
                       const zg_key_t *zsk) {
   /* Signing sorts, signs and writes; it reports its errors (-2 input, -3
@@ -145,6 +189,7 @@ int main(int argc, char **argv) {
       {"naptr", no_argument, NULL, O_NAPTR},
       {"no-lowercase-variant", no_argument, NULL, O_NOLOWER},
       {"skip-bad", no_argument, NULL, O_SKIP},
+      {"quiet", no_argument, NULL, 'q'},
       {"update", no_argument, NULL, O_UPDATE},
       {"delete", required_argument, NULL, O_DELETE},
       {"sign", no_argument, NULL, O_SIGN},
@@ -178,7 +223,7 @@ int main(int argc, char **argv) {
   o.serial_auto = 1;
   o.enum_apex = "e164.arpa";
   o.lowercase_variant = 1;
-  while ((c = getopt_long(argc, argv, "z:o:hV", lo, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "z:o:qhV", lo, NULL)) != -1) {
     switch (c) {
     case 'z': origin = optarg; break;
     case 'o': o.output = optarg; break;
@@ -229,6 +274,7 @@ int main(int argc, char **argv) {
     case O_NAPTR: o.naptr = 1; break;
     case O_NOLOWER: o.lowercase_variant = 0; break;
     case O_SKIP: o.skip_bad = 1; break;
+    case 'q': o.quiet = 1; break;
     case O_SIGN: o.sign = 1; break;
     case O_KSK: o.ksk = optarg; sign_opt = 1; break;
     case O_ZSK: o.zsk = optarg; sign_opt = 1; break;
@@ -340,12 +386,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "mimi-zonegen: --origin '%s' is not a domain name\n", origin);
     return EX_USAGE;
   }
-  /* Keys first: a missing key stops the run before anything is read or
-   * written. */
-  if (o.sign && (o.keydir ? zg_keys_dir(&ksk, &zsk, o.keydir, o.origin)
-                          : zg_key_load(&ksk, o.ksk, o.origin) != 0 ||
-                                zg_key_load(&zsk, o.zsk, o.origin)) != 0) {
-    rc = EX_INPUT;
+  /* The NS only go into a zone file built without a template. */
+  if (!o.lmdb && !o.template_path && check_ns_glue(&o) != 0) {
+    rc = EX_USAGE;
     goto done;
   }
 
@@ -363,6 +406,10 @@ int main(int argc, char **argv) {
   /* The database holds the user records only; SOA, NS and the provider's
    * SVCB stay in the zone file knotd loads. */
   if (!o.lmdb && zg_apex(&o, &t) != 0) {
+    rc = EX_INPUT;
+    goto done;
+  }
+  if (o.sign && zg_sign_check(&o, &t) != 0) {
     rc = EX_INPUT;
     goto done;
   }
@@ -387,6 +434,11 @@ int main(int argc, char **argv) {
       fprintf(stderr, "mimi-zonegen: %s: %s\n", o.output, strerror(errno));
       goto done;
     }
+    if (load_keys(&o, &ksk, &zsk) != 0) {
+      atomic_abort(&a);
+      rc = EX_INPUT;
+      goto done;
+    }
     int w = write_zone(a.f, &t, &o, &ksk, &zsk);
     if (w != 0 || atomic_commit(&a) != 0) {
       if (w == 0 || w == -1)
@@ -397,6 +449,10 @@ int main(int argc, char **argv) {
       goto done;
     }
   } else {
+    if (load_keys(&o, &ksk, &zsk) != 0) {
+      rc = EX_INPUT;
+      goto done;
+    }
     int w = write_zone(stdout, &t, &o, &ksk, &zsk);
     if (w < -1) {
       rc = w == -2 ? EX_INPUT : EX_LOCAL;
@@ -408,8 +464,9 @@ int main(int argc, char **argv) {
     }
   }
   if (bad > 0) {
-    fprintf(stderr, "mimi-zonegen: %ld row%s written, %ld invalid row%s skipped\n", ok,
-            ok == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
+    if (!o.quiet)
+      fprintf(stderr, "mimi-zonegen: %ld row%s written, %ld invalid row%s skipped\n", ok,
+              ok == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
     rc = EX_PARTIAL;
   } else {
     rc = EX_OK;

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 typedef struct {
   long line;
   char *msg;
+  int warn; /* a warning: printed, not counted as a bad row */
 } msg_t;
 
 typedef struct batch {
@@ -70,7 +72,7 @@ static void batch_free(batch_t *b) {
 }
 
 /* Append a message (line order is restored when printing). 0 or -1. */
-static int batch_msg(batch_t *b, long line, const char *msg) {
+static int batch_msg(batch_t *b, long line, const char *msg, int warn) {
   if (b->nmsgs == b->msgcap) {
     size_t nc = b->msgcap ? b->msgcap * 2 : 8;
     msg_t *nm = realloc(b->msgs, nc * sizeof *nm);
@@ -81,6 +83,7 @@ static int batch_msg(batch_t *b, long line, const char *msg) {
   }
   if (!(b->msgs[b->nmsgs].msg = strdup(msg)))
     return -1;
+  b->msgs[b->nmsgs].warn = warn;
   b->msgs[b->nmsgs++].line = line;
   return 0;
 }
@@ -110,6 +113,81 @@ static int batch_row(batch_t *b, long line, char **fields) {
   return 0;
 }
 
+/* Rows seen so far, by mapping (identifier, provider, account) and by the
+ * whole row, to warn of duplicates: an exact duplicate is published once
+ * (the sort drops the same record), and two rows of one mapping with
+ * another preference, tags or service are both published, which is rarely
+ * what the provider meant. Only 64-bit hashes are kept, not the text (24
+ * octets a slot, at most half full: 50-100 MB for a million rows); two
+ * different rows share both hashes with a chance of about n^2 / 2^65, and
+ * then cost a wrong warning, no record. */
+typedef struct {
+  uint64_t key, row; /* key 0: empty slot */
+  long line;
+} seen_row_t;
+
+typedef struct {
+  seen_row_t *v;
+  size_t n, cap; /* cap: a power of two */
+} seen_t;
+
+/* FNV-1a over fields first..last-1, each ended by its NUL. */
+static uint64_t hash_fields(char **f, int first, int last, uint64_t h) {
+  for (int i = first; i < last; i++)
+    for (const unsigned char *p = (const unsigned char *)f[i];; p++) {
+      h = (h ^ *p) * 0x100000001b3ULL;
+      if (!*p)
+        break;
+    }
+  return h;
+}
+
+static int seen_grow(seen_t *s) {
+  size_t nc = s->cap ? s->cap * 2 : 1024;
+  seen_row_t *nv = calloc(nc, sizeof *nv);
+  if (!nv)
+    return -1;
+  for (size_t i = 0; i < s->cap; i++) {
+    if (!s->v[i].key)
+      continue;
+    size_t j = (size_t)s->v[i].key & (nc - 1);
+    while (nv[j].key)
+      j = (j + 1) & (nc - 1);
+    nv[j] = s->v[i];
+  }
+  free(s->v);
+  s->v = nv;
+  s->cap = nc;
+  return 0;
+}
+
+/* Warn (in the batch) when this row repeats a mapping of an earlier row.
+ * 0, or -1 (OOM). */
+static int note_duplicate(seen_t *s, batch_t *b, long line, char **f) {
+  uint64_t key = hash_fields(f, F_ID, F_ACCOUNT + 1, 0xcbf29ce484222325ULL);
+  uint64_t row = hash_fields(f, F_PREF, F_COUNT, key);
+  char m[160];
+  key |= !key; /* 0 marks an empty slot */
+  if (2 * (s->n + 1) > s->cap && seen_grow(s) != 0)
+    return -1;
+  size_t j = (size_t)key & (s->cap - 1);
+  for (; s->v[j].key; j = (j + 1) & (s->cap - 1)) {
+    if (s->v[j].key != key)
+      continue;
+    if (s->v[j].row == row)
+      snprintf(m, sizeof m, "the same row as line %ld; it is published once", s->v[j].line);
+    else
+      snprintf(m, sizeof m, "the same identifier, provider and account as line %ld, with "
+               "another preference, tags or service; both are published", s->v[j].line);
+    return batch_msg(b, line, m, 1);
+  }
+  s->v[j].key = key;
+  s->v[j].row = row;
+  s->v[j].line = line;
+  s->n++;
+  return 0;
+}
+
 static void run_batch(const zg_opts_t *o, zg_table_t *t, batch_t *b) {
   char err[ZG_ERRLEN];
   for (size_t r = 0; r < b->nrows && !b->oom; r++) {
@@ -120,7 +198,7 @@ static void run_batch(const zg_opts_t *o, zg_table_t *t, batch_t *b) {
     }
     if (zg_row(o, t, f, err, sizeof err) == 0)
       b->ok++;
-    else if (t->oom || batch_msg(b, b->lines[r], err) != 0)
+    else if (t->oom || batch_msg(b, b->lines[r], err, 0) != 0)
       b->oom = 1;
   }
 }
@@ -170,9 +248,11 @@ static void drain(pipe_t *p, const char *file, long *bad, long *ok, int *oom, in
     p->inflight--;
     if (b->nmsgs > 1)
       qsort(b->msgs, b->nmsgs, sizeof *b->msgs, msg_cmp);
-    for (size_t i = 0; i < b->nmsgs; i++)
-      fprintf(stderr, "%s:%ld: %s\n", file, b->msgs[i].line, b->msgs[i].msg);
-    *bad += (long)b->nmsgs;
+    for (size_t i = 0; i < b->nmsgs; i++) {
+      fprintf(stderr, "%s:%ld: %s%s\n", file, b->msgs[i].line,
+              b->msgs[i].warn ? "warning: " : "", b->msgs[i].msg);
+      *bad += !b->msgs[i].warn;
+    }
     *ok += b->ok;
     *oom |= b->oom;
     batch_free(b);
@@ -213,6 +293,7 @@ long zg_rows(const zg_opts_t *o, zg_table_t *t, long *rows_ok) {
   char err[256];
   long bad = 0, ok = 0, rc = -1;
   int got, have_header = 0, oom = 0, fatal = 0;
+  seen_t seen = {NULL, 0, 0};
 
   *rows_ok = 0;
   memset(&p, 0, sizeof p);
@@ -264,15 +345,16 @@ long zg_rows(const zg_opts_t *o, zg_table_t *t, long *rows_ok) {
     if (!cur && !(cur = batch_new()))
       goto nomem;
     if (got < 0) {
-      if (batch_msg(cur, c.line, err) != 0)
+      if (batch_msg(cur, c.line, err, 0) != 0)
         goto nomem;
     } else if (c.nfields != F_COUNT) {
       char m[128];
       snprintf(m, sizeof m, "%zu fields; a row has %d "
                "(identifier,provider,account,preference,tags,service)", c.nfields, F_COUNT);
-      if (batch_msg(cur, c.line, m) != 0)
+      if (batch_msg(cur, c.line, m, 0) != 0)
         goto nomem;
-    } else if (batch_row(cur, c.line, c.fields) != 0) {
+    } else if (note_duplicate(&seen, cur, c.line, c.fields) != 0 ||
+               batch_row(cur, c.line, c.fields) != 0) {
       goto nomem;
     }
     if (cur->nrows == BATCH_ROWS || cur->nmsgs >= BATCH_ROWS) {
@@ -304,6 +386,7 @@ done:
   }
   if (cur)
     batch_free(cur);
+  free(seen.v);
   free(ws);
   pthread_cond_destroy(&p.idle);
   pthread_cond_destroy(&p.work);

@@ -137,22 +137,17 @@ static uint32_t be32(const uint8_t *p) {
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-int zg_sign_zone(const zg_opts_t *o, zg_table_t *t, const zg_key_t *ksk, const zg_key_t *zsk,
-                 FILE *f) {
-  signer_t s;
+/* What needs no key: the apex and its SOA, a zone not signed already.
+ * 0, or -2 (printed). */
+static int sign_setup(signer_t *s, const zg_opts_t *o, const zg_table_t *t,
+                      const zg_rr_t **soap) {
   const zg_rr_t *soa = NULL;
-  int rc = -1;
-  memset(&s, 0, sizeof s);
-  s.o = o;
-  s.t = t;
-  s.ksk = ksk;
-  s.zsk = zsk;
-  if (zg_name_wire(o->origin, s.apex, &s.apexlen) != 0 ||
-      zg_owner_key(s.apex, s.apexlen, s.apexkey, &s.apexklen) != 0)
+  if (zg_name_wire(o->origin, s->apex, &s->apexlen) != 0 ||
+      zg_owner_key(s->apex, s->apexlen, s->apexkey, &s->apexklen) != 0)
     return -2;
-  for (size_t i = 0; i < s.apexlen && s.apex[i]; i += 1 + (size_t)s.apex[i])
-    s.apexlabels++;
-  if (o->nsec3 && s.apexlen + 33 > 255) {
+  for (size_t i = 0; i < s->apexlen && s->apex[i]; i += 1 + (size_t)s->apex[i])
+    s->apexlabels++;
+  if (o->nsec3 && s->apexlen + 33 > 255) {
     fprintf(stderr, "mimi-zonegen: %s is too long for NSEC3 owner names\n", o->origin);
     return -2;
   }
@@ -164,14 +159,37 @@ int zg_sign_zone(const zg_opts_t *o, zg_table_t *t, const zg_key_t *ksk, const z
               "NSEC3 records); give the unsigned one\n");
       return -2;
     }
-    if (t->v[i].soa && t->v[i].ownerlen == s.apexklen &&
-        memcmp(t->v[i].key, s.apexkey, s.apexklen) == 0)
+    if (t->v[i].soa && t->v[i].ownerlen == s->apexklen &&
+        memcmp(t->v[i].key, s->apexkey, s->apexklen) == 0)
       soa = &t->v[i];
   }
   if (!soa || soa->keylen < soa->ownerlen + 2u + 20u) {
     fprintf(stderr, "mimi-zonegen: no SOA at %s\n", o->origin);
     return -2;
   }
+  *soap = soa;
+  return 0;
+}
+
+int zg_sign_check(const zg_opts_t *o, const zg_table_t *t) {
+  signer_t s;
+  const zg_rr_t *soa;
+  memset(&s, 0, sizeof s);
+  return sign_setup(&s, o, t, &soa);
+}
+
+int zg_sign_zone(const zg_opts_t *o, zg_table_t *t, const zg_key_t *ksk, const zg_key_t *zsk,
+                 FILE *f) {
+  signer_t s;
+  const zg_rr_t *soa = NULL;
+  int rc = -1;
+  memset(&s, 0, sizeof s);
+  s.o = o;
+  s.t = t;
+  s.ksk = ksk;
+  s.zsk = zsk;
+  if (sign_setup(&s, o, t, &soa) != 0)
+    return -2;
   /* NSEC/NSEC3 TTL: the smaller of the SOA's TTL and MINIMUM (RFC 9077
    * §3.2, updating RFC 4034 §4 and RFC 5155 §3). */
   uint32_t soa_ttl = soa->ttl, minimum = be32(soa->key + soa->keylen - 4);

@@ -75,6 +75,9 @@ size_t zg_key_to_wire(const uint8_t *key, size_t klen, uint8_t *out);
  * table (main.c has read the rows and the apex) to f. 0, -1 on a local
  * error (memory, OpenSSL; printed) or -2 when the zone cannot be signed
  * as it is (printed). o->inception and o->expiration are set. */
+/* The checks of zg_sign_zone that need no key (so that keys are made only
+ * for a zone that will be signed): 0, or -2 (printed). */
+int zg_sign_check(const zg_opts_t *o, const zg_table_t *t);
 int zg_sign_zone(const zg_opts_t *o, zg_table_t *t, const zg_key_t *ksk,
                  const zg_key_t *zsk, FILE *f);
 

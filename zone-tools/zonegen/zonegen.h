@@ -22,6 +22,7 @@ typedef struct {
   size_t nns;
   const char *contact;
   int naptr, lowercase_variant, skip_bad;
+  int quiet;              /* --quiet: no summary (warnings and errors stay) */
   int lmdb, update;       /* --format lmdb, --update */
   const char *delete_path; /* --delete: identifiers to remove (with --update) */
   const char *output;     /* NULL: standard output */
