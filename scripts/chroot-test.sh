@@ -42,7 +42,6 @@ mkdir -p "$B/chroot"
 CACHE=$(cd "$B/chroot" && pwd)
 TARBALL=$CACHE/$SUITE.tar
 ROOT=$CACHE/$SUITE-root
-MOUNTS=(proc dev dev/pts tmp) # in mount order; undone in reverse
 
 log() { echo "chroot-test[$SUITE]: $*" >&2; }
 
@@ -80,11 +79,10 @@ cleanup() {
   trap - EXIT INT TERM
   [ -d "$ROOT" ] || exit $rc
   stop_processes
-  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
-    m=$ROOT/${MOUNTS[$i]}
-    if mountpoint -q "$m" 2>/dev/null; then
-      umount "$m" 2>/dev/null || umount -l "$m" || true
-    fi
+  # Whatever is mounted inside the tree, deepest first: ours, and any a test
+  # left behind.
+  for m in $(mounted_inside); do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
   done
   m=$(mounted_inside)
   if [ -n "$m" ]; then

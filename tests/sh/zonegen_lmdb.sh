@@ -8,7 +8,8 @@ set -u
 BIN=${MIMI_BIN:-build/bin}
 G="$BIN/mimi-zonegen"
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# (A bind mount below is undone here too if the test dies while it is up.)
+trap 'umount "$T/mnt" 2>/dev/null; rm -rf --one-file-system "$T"' EXIT
 HDR="identifier,provider,account,preference,tags,service"
 
 meta() { mdb_dump -p -s meta "$1" | awk -v k=" $2" '$0 == k { getline; sub(/^ /, ""); print; exit }'; }
