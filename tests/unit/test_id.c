@@ -288,8 +288,11 @@ static void test_plan_uri_and_endpoints(void **state) {
   assert_int_equal(mimi_plan_count(p), 4);
   assert_string_equal(mimi_plan_name(p, 0), "_8443._mimi.chat.example.net.");
   assert_int_equal(mimi_plan_qtype(p, 0), MIMI_RR_SVCB);
-  assert_string_equal(mimi_plan_name(p, 1), "chat.example.net.");
+  /* A port other than 443: HTTPS at _<port>._https (RFC 9460 §9.1), as the
+   * engine asks it. */
+  assert_string_equal(mimi_plan_name(p, 1), "_8443._https.chat.example.net.");
   assert_int_equal(mimi_plan_qtype(p, 1), MIMI_RR_HTTPS);
+  assert_string_equal(mimi_plan_name(p, 2), "chat.example.net.");
   assert_int_equal(mimi_plan_qtype(p, 2), MIMI_RR_A);
   assert_int_equal(mimi_plan_qtype(p, 3), MIMI_RR_AAAA);
   assert_int_equal(mimi_plan_step(p, 3), MIMI_STEP_ADDR);
