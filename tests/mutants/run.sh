@@ -26,7 +26,8 @@ JOBS = os.environ.get("MUTANT_JOBS", "2")
 def parse(path):
     """Blocks of 'key value' lines; a new block starts at 'mutant ID'.
     'from'/'to' values are the exact snippet and its replacement ('to' may be
-    empty: a removed statement).  \\n in them stands for a newline."""
+    empty: a removed statement).  <NL> in them stands for a newline (C code
+    has its own backslash-n)."""
     muts, cur = [], None
     with open(path) as f:
         for n, line in enumerate(f, 1):
@@ -41,7 +42,7 @@ def parse(path):
             elif cur is None or key not in ("file", "desc", "tests", "from", "to", "equivalent"):
                 sys.exit(f"{path}:{n}: unexpected line: {line}")
             else:
-                cur[key] = val.replace("\\n", "\n")
+                cur[key] = val.replace("<NL>", "\n")
     for m in muts:
         for k in ("file", "desc", "from", "to"):
             if k not in m:
@@ -102,14 +103,8 @@ def prepare():
     them) so that a copy of the worktree's own build output, if any, stays
     up to date and only the mutated file is recompiled."""
     os.makedirs(SCRATCH, exist_ok=True)
-    files = subprocess.run(["git", "-C", ROOT, "ls-files", "-z"], check=True,
-                           stdout=subprocess.PIPE).stdout
-    tar = subprocess.Popen(["tar", "-C", ROOT, "--null", "-T", "-", "-cf", "-"],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    subprocess.run(["tar", "-C", SCRATCH, "-xf", "-"], stdin=tar.stdout, check=True)
-    tar.stdin.write(files)
-    tar.stdin.close()
-    tar.wait()
+    subprocess.run(["bash", "-c", 'git ls-files -z | tar --null -T - -cf - | tar -C "$1" -xf -',
+                    "-", SCRATCH], cwd=ROOT, check=True)
     own = os.path.join(ROOT, B)
     dst = os.path.join(SCRATCH, "build")
     if not os.path.exists(dst):
