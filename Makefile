@@ -247,6 +247,7 @@ check: all $(CLI_ASAN) $(TOOL_ASAN) $(ZG_TSAN) $(UNIT_BINS) $(REPLAY_BINS) $(INT
 # Curated mutation run (issue 19; not part of test): each mutant of
 # tests/mutants/mutants.txt is applied to a scratch copy under $(B)/mutants/
 # and must make one of its covering tests fail. Prints "N of M killed".
+# (all first: the scratch tree starts from a copy of these objects.)
 mutants: all
 	@B=$(B) python3 tests/mutants/run.sh
 
