@@ -6,6 +6,7 @@
 #   make demo       the README's demo (knotd + signed zones + mimi-lookup)
 #   make demo-shell the demo server, kept up for your own queries
 #   make fuzz       libFuzzer targets (clang) in $(B)/fuzz/
+#   make mutants    curated mutation run of the test suite (tests/mutants/)
 #   make bench      benchmarks (not tests): resolver vs raw libunbound / c-ares,
 #                   mod-mimi vs a static zone, zone signing vs kzonesign
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -96,7 +97,7 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen soak test test-debian13 test-chroot check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen soak test mutants test-debian13 test-chroot check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -242,6 +243,13 @@ $(ZG_TSAN): $(LIB_SRC) $(wildcard zone-tools/zonegen/*.[ch]) $(ZT_COMMON) cli/js
 
 check: all $(CLI_ASAN) $(TOOL_ASAN) $(ZG_TSAN) $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS)
 	@B=$(B) bash tests/run.sh $(UNIT_BINS) $(REPLAY_BINS) $(SH_TESTS)
+
+# Curated mutation run (issue 19; not part of test): each mutant of
+# tests/mutants/mutants.txt is applied to a scratch copy under $(B)/mutants/
+# and must make one of its covering tests fail. Prints "N of M killed".
+# (all first: the scratch tree starts from a copy of these objects.)
+mutants: all
+	@B=$(B) python3 tests/mutants/run.sh
 
 # --- fuzzing (clang libFuzzer) -------------------------------------------
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard resolver/src/*.h) $(HEADERS) \

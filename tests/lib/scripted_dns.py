@@ -16,7 +16,8 @@ SUFFIX matches the query name's end (case-insensitive; "." matches every
 name); QTYPE is a type name or "*"; RCODE a number. With TXT-TEXT (the rest
 of the line), the answer holds COUNT records of QTYPE at the query name,
 "{i}" in the text replaced by 1..COUNT: TXT (the text, one string per 255
-octets) or SVCB/HTTPS ("PRIORITY TARGET", no parameters). A query no rule
+octets) or SVCB/HTTPS ("PRIORITY TARGET", no parameters) or NAPTR ("ORDER
+PREFERENCE FLAGS SERVICES REGEXP REPLACEMENT", "-" for an empty field). A query no rule
 matches gets REFUSED.
 Answers longer than 1232 octets over UDP come back truncated (TC) and in
 full over TCP, as a server would.
@@ -83,6 +84,12 @@ def name_wire(name):
 
 
 def rdata_for(rtype, text):
+    if rtype == "NAPTR":
+        # ORDER PREFERENCE FLAGS SERVICES REGEXP REPLACEMENT, "-" for empty
+        o, p, *strs, repl = [("" if f == "-" else f) for f in text.split()]
+        return 35, (struct.pack("!HH", int(o), int(p))
+                    + b"".join(bytes([len(x)]) + x.encode("ascii") for x in strs)
+                    + name_wire(repl or "."))
     if rtype in ("SVCB", "HTTPS"):
         prio, target = text.split()
         return TYPES[rtype], struct.pack("!H", int(prio)) + name_wire(target)

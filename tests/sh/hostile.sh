@@ -75,4 +75,52 @@ eps=$(grep -c '^  SVCB ' <<< "$out")
 if [ -n "$n" ] && [ "$n" -le $((2 + 16)) ]; then ok "$n queries for 1500 targets (at most 18)"
 else fail "queries bounded for 1500 targets" "got '$n'" "$out"; fi
 
+
+# ---- the caps at their limits: one past each is where an off-by-one hides ----
+# 65 mappings: one more than MIMI_MAX_MAPPINGS, so the cap applies.
+serve <<'RULES'
+_mimi.example.com TXT 0 65 v=MIMI1; e=p{i}.example.net; a=x
+. * 3
+RULES
+out=$(run --no-endpoints alice@example.com 2>&1)
+expect_contains "$out" "65 mappings; only the first 64 by preference are used" \
+  "65 mappings: the cap of 64 applies"
+
+# SVCB alias chains (MIMI-DNS/1 §5: at most 8 AliasMode steps): 8 steps end
+# at the ServiceMode record, 9 fail as a loop.
+alias_chain() { # STEPS
+  echo "_mimi.example.com TXT 0 1 v=MIMI1; e=a0.example.net; a=x"
+  local prev=_mimi.a0.example.net
+  for i in $(seq 1 "$1"); do echo "$prev SVCB 0 1 0 a$i.example.net."; prev=a$i.example.net; done
+  echo "$prev SVCB 0 1 1 tgt.example.net."
+  echo ". * 3"
+}
+serve < <(alias_chain 8)
+out=$(run alice@example.com 2>&1)
+expect_contains "$out" "SVCB tgt.example.net. port 443" "alias chain of 8 steps: followed to the end"
+serve < <(alias_chain 9)
+out=$(run alice@example.com 2>&1)
+expect_contains "$out" "alias chain longer than 8 steps" "alias chain of 9 steps: refused"
+
+# Non-terminal NAPTR rules (§4: at most 5 steps): 5 are followed, 6 are not;
+# a loop is named as one.
+naptr_chain() { # NAMES...: non-terminal rules from the ENUM name through them
+  local prev=1.1.1.1.0.0.0.5.5.5.1.e164.arpa
+  echo "$prev TXT 0"
+  for n in "$@"; do echo "$prev NAPTR 0 1 100 10 - E2U+mimi - $n.example.net."; prev=$n.example.net; done
+  echo "$prev NAPTR 0 1 100 10 u E2U+mimi !^.*\$!mimi://chat.example.net/u/x! -"
+  echo ". * 3"
+}
+enum() { run --no-endpoints --enum-apex e164.arpa +15550001111 2>&1; }
+serve < <(naptr_chain n1 n2 n3 n4 n5)
+out=$(enum); rc=$?
+[ $rc -eq 0 ] && [[ $out == *"mimi://chat.example.net/u/x"* ]] \
+  && ok "5 non-terminal NAPTR steps: followed" || fail "5 non-terminal NAPTR steps" "exit $rc" "$out"
+serve < <(naptr_chain n1 n2 n3 n4 n5 n6)
+out=$(enum)
+expect_contains "$out" "non-terminal rules go on for more than 5 steps" "6 non-terminal NAPTR steps: refused"
+serve < <(echo "n2.example.net NAPTR 0 1 100 10 - E2U+mimi - n1.example.net."; naptr_chain n1 n2)
+out=$(enum)
+expect_contains "$out" "non-terminal rules loop" "a NAPTR loop is reported as a loop"
+
 done_testing

@@ -34,6 +34,7 @@ alice@example.com,chat.example.com,alice,10,personal,examplechat
 alice@example.com,talk.example.com,alice.w,20,,
 Bob@example.com,chat.example.com,bob,,,
 dom.example.com,chat.example.com,dom.example.com,,,
+zoe.example.com,chat.example.com,zoe.example.com,,,
 carol@example.com,,,,,
 EOF
 cat > "$T/phones.csv" <<EOF
@@ -145,12 +146,13 @@ knot_start "$T/kstatic" "example.com=$T/full-com.zone" "e164.arpa=$T/full-arpa.z
 PSTATIC=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
 
 owner() { "$L" --explain "$1" | awk '$1 == "1." { print $3; exit }'; }
+# (The last two in upper case: the module folds case as DNS does, Z included.)
 names=(example.com. _mimi.example.com. _mimi.chat.example.com. chat.example.com.
        "$(owner alice@example.com)" "$(owner Bob@example.com)" "$(owner bob@example.com)"
        "$(owner carol@example.com)" "$(owner nobody@example.com)" _mimi.dom.example.com.
        dom.example.com. x.y._mimi.example.com. "$(owner +15551234567)" "$(owner +442079460148)"
        5.5.5.1.e164.arpa. 1.e164.arpa. "$(owner +15550000000)" e164.arpa.
-       "$(owner alice@example.com | tr a-z A-Z)")
+       "$(owner alice@example.com | tr a-z A-Z)" _MIMI.ZOE.EXAMPLE.COM.)
 answer() { # PORT NAME TYPE DO
   kdig @127.0.0.1 -p "$1" "$2" "$3" $4 +norec +time=3 +retry=2 +noall +answer +comments 2>&1 |
     awk '/status:/ { sub(/.*status: /, ""); sub(/,.*/, ""); print "rcode " $0 }
@@ -174,6 +176,12 @@ done
 a=$(answer "$PMOD" "$(owner alice@example.com)" TXT "")
 expect_contains "$a" 'txt "v=mimi1; e=chat.example.com; a=alice; p=10; t=personal; s=examplechat"' \
   "the module answers alice's records"
+# Its answers are authoritative, as the zone's own are (RFC 1035 §4.1.1: AA),
+# for a name with records and for an empty non-terminal alike.
+for n in "$(owner alice@example.com)" 5.5.5.1.e164.arpa.; do
+  f=$(kdig @127.0.0.1 -p "$PMOD" "$n" TXT +norec +time=3 +retry=2 2>&1 | grep -i -m1 'flags:')
+  [[ $f == *" aa"* ]] && ok "AA set on the module's answer for $n" || fail "AA on $n" "$f"
+done
 
 # ---- live update while queries run; reload; zone-reload -f --------------------------
 Z=$(owner zed@example.com)

@@ -33,6 +33,7 @@ bad "phone outside the zone" 2 "owner name 7.6.5.4.3.2.1.5.5.5.1.e164.arpa. is o
 bad "opt-out with an account" 2 "account is set but provider is empty" "carol@example.com,,carol,,,"
 bad "bad provider" 2 "provider: " "alice@example.com,exa_mple.net,alice,,,"
 bad "preference out of range" 2 "preference '70000' is not 0-65535" "alice@example.com,p.example,a,70000,,"
+bad "preference one past the range" 2 "preference '65536' is not 0-65535" "alice@example.com,p.example,a,65536,,"
 bad "bad tags" 2 "tags: tags have an empty entry" 'alice@example.com,p.example,a,,"a,,b",'
 bad "service with a comma" 2 "service: " 'alice@example.com,p.example,a,,,"a,b"'
 bad "record over 255 octets" 2 "the MIMI TXT record would exceed 255 octets" "alice@example.com,p.example,$(printf 'x%.0s' $(seq 1 250)),,,"
@@ -54,6 +55,10 @@ expect_contains "$out" "$T/span.csv:2: a quoted field is not closed on its line:
 [ "$(printf '%s\n' "$out" | grep -c "$T/span.csv:")" -eq 1 ] && ok "field over two lines: no second error" \
   || fail "field over two lines: no second error" "$out"
 expect_contains "$out" "1 invalid row;" "field over two lines: counted once"
+# A NUL octet cannot be passed as an argument: the file is written here.
+{ echo "$HDR"; printf 'alice@example.com,p.example,a\0,,,\n'; } > "$T/nul.csv"
+out=$("$G" --origin example.com $NS -o "$T/out.zone" "$T/nul.csv" 2>&1)
+expect_contains "$out" "$T/nul.csv:2: the line contains a NUL octet" "a NUL octet in a line: reported"
 [ "$(cat "$T/out.zone")" = "old zone, must survive" ] && ok "existing output untouched by failed runs" \
   || fail "existing output untouched by failed runs"
 [ -z "$(ls -A "$T" | grep mimi-tmp)" ] && ok "no temporary files left behind" || fail "temporary files left" "$(ls -A "$T")"
@@ -75,6 +80,13 @@ grep -q 'e=chat.example.net; a=alice; p=10' "$T/bom.zone" && ok "BOM and blank-o
 # A BOM anywhere but the start is data: an error, not skipped.
 { echo "$HDR"; printf '\xef\xbb\xbfalice@example.com,chat.example.net,alice,10,,\n'; } > "$T/bom2.csv"
 expect_rc 1 "a BOM inside the file is not skipped" "$G" --origin example.com $NS "$T/bom2.csv"
+# A CSV saved on Windows (CRLF line ends) reads as the same rows.
+printf '%s\n%s\n' "$HDR" "alice@example.com,chat.example.net,alice,10,," > "$T/lf.csv"
+printf '%s\r\n%s\r\n' "$HDR" "alice@example.com,chat.example.net,alice,10,," > "$T/crlf.csv"
+"$G" --origin example.com $NS -o "$T/lf.zone" "$T/lf.csv" 2>/dev/null
+out=$("$G" --origin example.com $NS -o "$T/crlf.zone" "$T/crlf.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && cmp -s "$T/lf.zone" "$T/crlf.zone" && ok "CRLF line ends: the same zone as LF" \
+  || fail "CRLF line ends: the same zone as LF" "exit $rc" "$out"
 
 # ---- --skip-bad ------------------------------------------------------------------
 { echo "$HDR"; echo "alice@example.com,chat.example.net,alice,10,,"; echo "bad,,,,,"; } > "$T/skip.csv"

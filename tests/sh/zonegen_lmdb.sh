@@ -107,6 +107,10 @@ out=$("$G" --origin example.com --format lmdb --update --delete "$T/baddel.csv" 
   || fail "bad --delete row" "exit $rc" "$out"
 cmp -s "$T/db/data.mdb" "$T/db.del/data.mdb" && ok "bad --delete: database unchanged" \
   || fail "bad --delete: database unchanged"
+{ echo "identifier,note"; echo ",x"; } > "$T/noid.csv"
+out=$("$G" --origin example.com --format lmdb --update --delete "$T/noid.csv" -o "$T/db" "$T/add.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && expect_contains "$out" "noid.csv:2: no identifier" "an empty identifier in --delete: reported by line" \
+  || fail "empty --delete identifier" "exit $rc" "$out"
 printf 'account\nx\n' > "$T/nocol.csv"
 out=$("$G" --origin example.com --format lmdb --update --delete "$T/nocol.csv" -o "$T/db" "$T/add.csv" 2>&1); rc=$?
 [ $rc -eq 1 ] && expect_contains "$out" 'an "identifier" column' "--delete without an identifier column: refused" \

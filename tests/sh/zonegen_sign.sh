@@ -125,7 +125,12 @@ ldns-verify-zone "$T/bad.zone" >/dev/null 2>&1 && fail "ldns-verify-zone rejects
 cd "$T"
 k=$(ldns-keygen -a ECDSAP256SHA256 -k example.com) && z=$(ldns-keygen -a ECDSAP256SHA256 example.com)
 r=$(ldns-keygen -a RSASHA256 -b 1024 example.com)
+ed=$(ldns-keygen -a ED25519 example.com)
 cd - >/dev/null
+# A key of another algorithm is refused by its number and name, so that the
+# user sees which key it was.
+out=$("$G" --origin example.com $NS --sign --ksk "$T/$ed" --zsk "$T/$ed" -o "$T/ed.zone" "$T/users.csv" 2>&1)
+expect_contains "$out" "algorithm 15 (ED25519) is not supported" "an Ed25519 key: refused, named"
 for form in private key base; do
   case $form in
     private) ka="$T/$k.private"; za="$T/$z.private" ;;

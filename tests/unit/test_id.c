@@ -66,6 +66,8 @@ static void test_handle(void **state) {
   mimi_id_free(parse_ok("@alice@example.com", MIMI_ID_HANDLE, "alice@example.com"));
   mimi_id_free(parse_ok("im:alice@example.com", MIMI_ID_HANDLE, "alice@example.com"));
   mimi_id_free(parse_ok("IM:alice@example.com", MIMI_ID_HANDLE, "alice@example.com"));
+  /* A user named "mimi" is a user, not the start of a mimi: URI. */
+  mimi_id_free(parse_ok("mimi@example.com", MIMI_ID_HANDLE, "mimi@example.com"));
   mimi_id_free(parse_ok("mailto:alice@example.com?subject=hi", MIMI_ID_HANDLE,
                         "alice@example.com"));
   mimi_id_free(parse_ok("mailto:al%69ce@example.com", MIMI_ID_HANDLE, "alice@example.com"));
@@ -99,6 +101,7 @@ static void test_handle(void **state) {
   parse_bad("mailto:al%zzice@example.com", MIMI_EBADID, "percent-escape");
   parse_bad("alice@\xff.example", MIMI_EBADID, "UTF-8");
   parse_bad("ali\x01" "ce@example.com", MIMI_EBADID, "control character");
+  parse_bad("ali\x7f" "ce@example.com", MIMI_EBADID, "control character"); /* DEL */
 }
 
 static void test_handle_too_long(void **state) {
@@ -111,6 +114,19 @@ static void test_handle_too_long(void **state) {
     memset(in + n, 'a' + i, 50);
     strcpy(in + n + 50, i < 3 ? "." : ".example");
   }
+  parse_bad(in, MIMI_ETOOLONG, "255 octets");
+  /* The limit itself: a domain of 192 wire octets makes an owner of exactly
+   * 255 (57 + 6 + 192), accepted; one octet more is refused. */
+  strcpy(in, "alice@");
+  for (int i = 0; i < 4; i++) {
+    size_t n = strlen(in);
+    memset(in + n, 'a' + i, i < 3 ? 50 : 37);
+    strcpy(in + n + (i < 3 ? 50 : 37), i < 3 ? "." : "");
+  }
+  mimi_id_t *id = NULL;
+  assert_int_equal(mimi_id_parse(in, &id, NULL, 0), MIMI_OK);
+  mimi_id_free(id);
+  strcat(in, "x");
   parse_bad(in, MIMI_ETOOLONG, "255 octets");
 }
 
@@ -186,6 +202,10 @@ static void test_name_functions(void **state) {
   mimi_free(n);
   assert_int_equal(mimi_name_handle_retry("alice", "example.com", &n), MIMI_OK);
   assert_null(n);
+  /* Every upper-case ASCII letter calls for the retry, 'Z' as much as 'A'. */
+  assert_int_equal(mimi_name_handle_retry("aliZ", "example.com", &n), MIMI_OK);
+  assert_non_null(n);
+  mimi_free(n);
   /* Non-ASCII is not folded: "Jörg" → "jörg", "JÖRG" keeps Ö. */
   assert_int_equal(mimi_name_handle_retry("\xc3\x96", "example.com", &n), MIMI_OK);
   assert_null(n);

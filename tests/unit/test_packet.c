@@ -311,6 +311,15 @@ static void test_bad_names(void **state) {
   rrhead(&m, MIMI_RR_TXT, 1, 2);
   bytes(&m, "\x01x", 2);
   assert_int_equal(parse(&m, "a.example.", MIMI_RR_TXT, &p), MIMI_EBADRECORD);
+  /* 0x40 followed by 64 octets: an extended label type, not a label of 64. */
+  header(&m, 0, 1, 0, 0, "a.example", MIMI_RR_TXT);
+  u8(&m, 0x40);
+  for (int j = 0; j < 64; j++)
+    u8(&m, 'x');
+  u8(&m, 0);
+  rrhead(&m, MIMI_RR_TXT, 1, 2);
+  bytes(&m, "\x01x", 2);
+  assert_int_equal(parse(&m, "a.example.", MIMI_RR_TXT, &p), MIMI_EBADRECORD);
   /* An extended label type (01xxxxxx). */
   header(&m, 0, 1, 0, 0, "a.example", MIMI_RR_TXT);
   u8(&m, 0x41);
@@ -332,6 +341,15 @@ static void test_bad_names(void **state) {
   assert_int_equal(parse(&m, "a.example.", MIMI_RR_TXT, &p), MIMI_OK);
   assert_int_equal(p.n, 0); /* another owner */
   mimi__packet_clear(&p);
+  /* 256 octets (the last label one longer): one too many. */
+  m.n = root - 50;
+  u8(&m, 50);
+  for (int j = 0; j < 50; j++)
+    u8(&m, 'x');
+  u8(&m, 0);
+  rrhead(&m, MIMI_RR_TXT, 1, 2);
+  bytes(&m, "\x01x", 2);
+  assert_int_equal(parse(&m, "a.example.", MIMI_RR_TXT, &p), MIMI_EBADRECORD);
   /* One more label: 257. */
   m.n = root;
   u8(&m, 1);
@@ -396,6 +414,8 @@ static void test_name_to_wire(void **state) {
   memset(big, 'x', 64);
   big[64] = 0;
   assert_int_equal(mimi__name_to_wire(big, w, sizeof w, &n), -1); /* label of 64 */
+  strcpy(big + 64, ".");
+  assert_int_equal(mimi__name_to_wire(big, w, sizeof w, &n), -1); /* the same, with a dot */
   for (int i = 0; i < 128; i++)
     memcpy(big + 2 * i, "x.", 2);
   big[256] = 0;

@@ -54,6 +54,9 @@ static void test_strings(void **state) {
   ok_str("example.com. IN DS 1 13 1 0123456789abcdef0123456789abcdef01234567", "example.com.");
   bad_str("example.com. IN DS 1 13 1 0123456789abcdef0123456789abcdef012345", "must be 20 octets, not 19");
   bad_str("example.com. IN DS 1 13 2 " HEX32 "00", "must be 32 octets, not 33");
+  /* SHA-384 (RFC 6605 §2): 48 octets, and only 48. */
+  ok_str("example.com. IN DS 1 14 4 " HEX32 "0123456789abcdef0123456789abcdef", "example.com.");
+  bad_str("example.com. IN DS 1 14 4 " HEX32, "must be 48 octets, not 32");
   bad_str("example.com. IN DS 1 13 3 " HEX32, "DS digest type 3 is not one");
   bad_str("example.com. IN DS 1 12 2 " HEX32, "DNSSEC algorithm 12 is not one");
   bad_str("example.com. IN DS 1 99 2 " HEX32, "DNSSEC algorithm 99 is not one");
