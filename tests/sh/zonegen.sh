@@ -83,8 +83,8 @@ expect_rc 1 "a BOM inside the file is not skipped" "$G" --origin example.com $NS
 # A CSV saved on Windows (CRLF line ends) reads as the same rows.
 printf '%s\n%s\n' "$HDR" "alice@example.com,chat.example.net,alice,10,," > "$T/lf.csv"
 printf '%s\r\n%s\r\n' "$HDR" "alice@example.com,chat.example.net,alice,10,," > "$T/crlf.csv"
-"$G" --origin example.com $NS -o "$T/lf.zone" "$T/lf.csv" 2>/dev/null
-out=$("$G" --origin example.com $NS -o "$T/crlf.zone" "$T/crlf.csv" 2>&1); rc=$?
+"$G" --origin example.com $NS --serial 1 -o "$T/lf.zone" "$T/lf.csv" 2>/dev/null
+out=$("$G" --origin example.com $NS --serial 1 -o "$T/crlf.zone" "$T/crlf.csv" 2>&1); rc=$?
 [ $rc -eq 0 ] && cmp -s "$T/lf.zone" "$T/crlf.zone" && ok "CRLF line ends: the same zone as LF" \
   || fail "CRLF line ends: the same zone as LF" "exit $rc" "$out"
 
