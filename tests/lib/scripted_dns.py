@@ -127,12 +127,22 @@ def main():
     max_q = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
     max_s = float(sys.argv[4]) if len(sys.argv) > 4 else 30
     rules = load_rules(rules_file)
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    udp.bind(("127.0.0.1", 0))
-    port = udp.getsockname()[1]
-    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    tcp.bind(("127.0.0.1", port))
+    # One port for UDP and TCP: a free UDP port may be taken for TCP (by
+    # another test's server), so try again with another (bounded).
+    for attempt in range(50):
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind(("127.0.0.1", 0))
+        port = udp.getsockname()[1]
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            tcp.bind(("127.0.0.1", port))
+            break
+        except OSError:
+            udp.close()
+            tcp.close()
+            if attempt == 49:
+                raise
     tcp.listen(16)
     with open(port_file + ".tmp", "w", encoding="ascii") as f:
         f.write("%d\n" % port)
