@@ -315,21 +315,30 @@ static int status_fail(int status) {
   }
 }
 
+/* Tell the engine that q got no usable answer. */
+static void no_answer(caq_t *q, mimi_failure_t fail, const char *why) {
+  mimi__answer_t a;
+  memset(&a, 0, sizeof a);
+  a.rcode = -1;
+  a.fail = fail;
+  a.why = why;
+  a.server = q->server;
+  q->fn(q->arg, &a);
+}
+
 /* Parse the answer and hand the engine the RRs of the queried type. */
 static void deliver(caq_t *q, const uint8_t *abuf, size_t alen) {
   mimi__packet_t p;
   mimi__answer_t a;
   mimi_status_t st =
       mimi__packet_parse(abuf, alen, q->qname, q->qlen, q->qtype, &p);
-  memset(&a, 0, sizeof a);
-  a.server = q->server;
   if (st != MIMI_OK) {
-    a.rcode = -1;
-    a.fail = st == MIMI_ENOMEM ? MIMI_FAIL_INTERNAL : MIMI_FAIL_NETWORK;
-    a.why = st == MIMI_ENOMEM ? "out of memory" : "malformed DNS response";
-    q->fn(q->arg, &a);
+    no_answer(q, st == MIMI_ENOMEM ? MIMI_FAIL_INTERNAL : MIMI_FAIL_NETWORK,
+              st == MIMI_ENOMEM ? "out of memory" : "malformed DNS response");
     return;
   }
+  memset(&a, 0, sizeof a);
+  a.server = q->server;
   a.rcode = p.rcode;
   a.sec = MIMI_DNSSEC_UNCHECKED;
   a.ttl = p.ttl;
@@ -361,14 +370,8 @@ static void answered(caq_t *q, int status, const uint8_t *abuf, size_t alen) {
     if (status == ARES_SUCCESS && abuf && alen > 0) {
       deliver(q, abuf, alen);
     } else {
-      mimi__answer_t a;
-      memset(&a, 0, sizeof a);
-      a.rcode = -1;
-      a.fail = (mimi_failure_t)status_fail(status == ARES_SUCCESS ? ARES_EBADRESP
-                                                                 : status);
-      a.why = ares_strerror(status == ARES_SUCCESS ? ARES_EBADRESP : status);
-      a.server = q->server;
-      q->fn(q->arg, &a);
+      int why = status == ARES_SUCCESS ? ARES_EBADRESP : status; /* no octets */
+      no_answer(q, (mimi_failure_t)status_fail(why), ares_strerror(why));
     }
   }
   free(q->deferred_buf);
@@ -530,14 +533,8 @@ static void cab_process(void *be) {
     for (caq_t *q = b->pending; q; q = q->next) {
       if (q->cancelled)
         continue;
-      mimi__answer_t a;
-      memset(&a, 0, sizeof a);
-      a.rcode = -1;
-      a.fail = MIMI_FAIL_INTERNAL;
-      a.why = "out of memory";
-      a.server = q->server;
       q->cancelled = 1;
-      q->fn(q->arg, &a);
+      no_answer(q, MIMI_FAIL_INTERNAL, "out of memory");
     }
   }
   /* Which sockets are ready: a copy, since c-ares changes the table. */

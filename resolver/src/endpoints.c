@@ -245,16 +245,6 @@ nomem:
   return MIMI_ENOMEM;
 }
 
-/* The HTTPS owner name for a provider (RFC 9460 §9.1). */
-static char *https_name(const mimi__provider_t *p) {
-  mimi_buf_t b;
-  mimi__buf_init(&b);
-  if (p->port && p->port != 443)
-    mimi__buf_addf(&b, "_%u._https.", (unsigned)p->port);
-  mimi__buf_addf(&b, "%s.", p->name);
-  return mimi__buf_take(&b);
-}
-
 static void on_svcb(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a);
 
 static void follow_alias(mimi_query_t *q, mimi__sub_t *s, const char *target) {
@@ -363,7 +353,7 @@ static void on_svcb(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
     for (size_t j = first; j < p->neps; j++)
       want_tlsa(q, s->prov, j);
   } else if (a->n == 0 && s->steps == 0 && s->qtype == MIMI_RR_SVCB) {
-    char *h = https_name(p);
+    char *h = mimi__name_https(p->name, strlen(p->name), p->port);
     if (h)
       send_p(q, s->prov, h, MIMI_RR_HTTPS, on_svcb, 0);
     else

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <uninorm.h>
+#include <unistr.h>
 
 #include "internal.h"
 
@@ -276,22 +277,9 @@ static int only_phone_chars(const char *s, size_t len) {
   return digit;
 }
 
-/* The code point of the UTF-8 sequence at s[*i] (valid UTF-8); *i moves on. */
-static uint32_t utf8_next(const char *s, size_t len, size_t *i) {
-  const unsigned char *u = (const unsigned char *)s;
-  uint32_t c = u[*i];
-  size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-  if (n > 1)
-    c &= 0x7F >> n;
-  for (size_t k = 1; k < n && *i + k < len; k++)
-    c = c << 6 | (u[*i + k] & 0x3F);
-  *i += n;
-  return c;
-}
-
 /* Code points that are invisible, or look like the '@' the parser splits
  * on: an identifier holding one would look up a name nobody can see. */
-static const char *invisible(uint32_t c) {
+static const char *invisible(ucs4_t c) {
   switch (c) {
   case 0x00AD: return "a soft hyphen (U+00AD)";
   case 0x200B: return "a zero-width space (U+200B)";
@@ -310,7 +298,9 @@ static const char *invisible(uint32_t c) {
 static int has_invisible(const char *s, size_t len, char *err, size_t errlen) {
   for (size_t i = 0; i < len;) {
     size_t at = i;
-    const char *what = invisible(utf8_next(s, len, &i));
+    ucs4_t c;
+    i += (size_t)u8_mbtouc(&c, (const uint8_t *)s + i, len - i); /* valid UTF-8 */
+    const char *what = invisible(c);
     if (what) {
       mimi__seterr(err, errlen, "identifier contains %s at octet %zu", what, at + 1);
       return 1;

@@ -102,6 +102,11 @@ struct evp_md_ctx_st;
 mimi_status_t mimi__name_handle_canon(const char *local, const char *dom,
                                       struct evp_md_ctx_st *sha, char **name);
 struct evp_md_ctx_st *mimi__sha_new(void); /* NULL on OOM */
+/* The HTTPS owner name of a provider (RFC 9460 §9.1): "_<port>._https."
+ * before it for a port other than 443 (0: none); host is n octets, with or
+ * without its final dot. Allocated; NULL on OOM. The plan and the engine
+ * both ask this name. */
+char *mimi__name_https(const char *host, size_t n, uint16_t port);
 void mimi__sha_free(struct evp_md_ctx_st *sha);
 
 /*

@@ -179,6 +179,17 @@ MIMI_EXPORT mimi_status_t mimi_name_enum(const char *number, const char *apex,
   return finish_name(&b, name);
 }
 
+char *mimi__name_https(const char *host, size_t n, uint16_t port) {
+  mimi_buf_t b;
+  mimi__buf_init(&b);
+  if (port != 0 && port != 443)
+    mimi__buf_addf(&b, "_%u._https.", (unsigned)port);
+  mimi__buf_add(&b, host, n);
+  if (!n || host[n - 1] != '.')
+    mimi__buf_addc(&b, '.');
+  return mimi__buf_take(&b);
+}
+
 MIMI_EXPORT mimi_status_t mimi_name_svcb(const char *provider, uint16_t port,
                                          char **name) {
   char *p = NULL;

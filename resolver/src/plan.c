@@ -67,16 +67,11 @@ static mimi_status_t add_endpoints(mimi_plan_t *p, const char *provider,
   n = strlen(host);
   /* With a port other than 443, HTTPS is asked at _<port>._https.<p>
    * (RFC 9460 §9.1), and the addresses are used on that port. */
-  unsigned use = port ? port : 443;
   /* (Plan steps keep a pointer to their text: static strings only.) */
-  const char *when = use == 443 ? "if there is neither SVCB nor HTTPS (port 443)"
-                                : "if there is neither SVCB nor HTTPS (the URI's port)";
-  mimi_buf_t hb;
-  mimi__buf_init(&hb);
-  if (use != 443)
-    mimi__buf_addf(&hb, "_%u._https.", use);
-  mimi__buf_add(&hb, host, n);
-  if ((st = add(p, mimi__buf_take(&hb), MIMI_RR_HTTPS, MIMI_STEP_HTTPS,
+  const char *when = port && port != 443
+                         ? "if there is neither SVCB nor HTTPS (the URI's port)"
+                         : "if there is neither SVCB nor HTTPS (port 443)";
+  if ((st = add(p, mimi__name_https(host, n, port), MIMI_RR_HTTPS, MIMI_STEP_HTTPS,
                 "if there is no SVCB")) != MIMI_OK)
     return st;
   if ((st = add(p, mimi__strndup(host, n), MIMI_RR_A, MIMI_STEP_ADDR, when)) != MIMI_OK)
