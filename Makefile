@@ -14,7 +14,7 @@
 #   make test-debian13  make demo + make test in a pristine Debian 13 chroot
 #                   (debootstrap, cached under $(B)/chroot/; needs root)
 #
-# Sources are picked up by wildcard: resolver/src/*.c is the library,
+# Sources are picked up by wildcard: resolver/src/<layer>/*.c is the library,
 # cli/*.c is mimi-lookup, tests/unit/test_*.c are cmocka suites,
 # tests/fuzz/fuzz_*.c are fuzz targets with corpora in tests/fuzz/corpus/NAME/,
 # tests/sh/*.sh are shell tests, man/*.[1-8] are man pages (mdoc).
@@ -45,11 +45,18 @@ WARN       := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes
               -Wformat=2 -Wundef -Wvla
 BASE       := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
               -Iresolver/include $(DEP_CFLAGS) -MMD -MP
-LIBFLAGS   := -fPIC -fvisibility=hidden -DMIMI_BUILDING_LIBRARY
+LIBFLAGS   := -fPIC -fvisibility=hidden -DMIMI_BUILDING_LIBRARY -Iresolver/src
 SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer
 
-LIB_SRC    := $(sort $(wildcard resolver/src/*.c))
+# The library in layers, each a folder of resolver/src with its private
+# header: codec/ (pure: identifiers, names, records, plans), backends/
+# (libunbound, c-ares, the response walker), engine/ (context, lookups,
+# results, cache). A layer includes only the ones below it
+# (tests/sh/layers.sh checks).
+LIB_LAYERS := codec backends engine
+LIB_SRC    := $(sort $(foreach l,$(LIB_LAYERS),$(wildcard resolver/src/$(l)/*.c)))
+LIB_HDRS   := $(sort $(foreach l,$(LIB_LAYERS),$(wildcard resolver/src/$(l)/*.h)))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -234,7 +241,7 @@ test-chroot:
 # build of it for tests/sh/zonegen_tsan.sh. One compile of all its sources;
 # the libraries it calls are not instrumented, their locks are intercepted.
 ZG_TSAN := $(B)/tsan/bin/mimi-zonegen
-$(ZG_TSAN): $(LIB_SRC) $(wildcard zone-tools/zonegen/*.[ch]) $(ZT_COMMON) cli/json.c $(HEADERS)
+$(ZG_TSAN): $(LIB_SRC) $(LIB_HDRS) $(wildcard zone-tools/zonegen/*.[ch]) $(ZT_COMMON) cli/json.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iresolver/include \
 	  -Iresolver/src $(DEP_CFLAGS) $(ZT_INC) -DMIMI_BUILDING_LIBRARY \
@@ -252,7 +259,7 @@ mutants: all
 	@B=$(B) python3 tests/mutants/run.sh
 
 # --- fuzzing (clang libFuzzer) -------------------------------------------
-$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard resolver/src/*.h) $(HEADERS) \
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(LIB_HDRS) $(HEADERS) \
     $$(call fuzz_extra,$$*)
 	@mkdir -p $(@D)
 	$(CLANG) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \

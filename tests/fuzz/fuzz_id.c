@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "codec/codec.h"
 
 static void check_plan(const mimi_id_t *id) {
   const char *apexes[] = {"e164.arpa", "e164.example"};

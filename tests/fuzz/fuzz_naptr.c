@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "codec/codec.h"
 
 #define MAX_RRS 8
 #define AUS "+442079460148"

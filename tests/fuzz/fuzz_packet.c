@@ -20,7 +20,7 @@
 
 #include <ldns/ldns.h>
 
-#include "resolver.h"
+#include "backends/backend.h"
 
 #define ORACLE_CHAIN 32 /* as packet.c */
 #define ORACLE_MAX 256

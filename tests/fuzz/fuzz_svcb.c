@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "codec/codec.h"
 
 #define CHECK(c) \
   do {           \

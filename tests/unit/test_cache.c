@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "resolver.h"
+#include "engine/engine.h"
 
 static mimi__answer_t answer(int rcode, mimi_dnssec_t sec, uint32_t ttl,
                              const uint8_t *const *rd, const size_t *len, size_t n) {

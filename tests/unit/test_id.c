@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "codec/codec.h"
 
 static mimi_id_t *parse_ok(const char *in, mimi_id_class_t cls, const char *canonical) {
   mimi_id_t *id = NULL;

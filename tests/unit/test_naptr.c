@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "codec/codec.h"
 
 static void apply_ok(const char *re, const char *subject, const char *want) {
   char *out = NULL, err[MIMI_ERRLEN] = "";

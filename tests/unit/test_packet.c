@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "resolver.h"
+#include "backends/backend.h"
 
 /* A response under construction. */
 typedef struct {

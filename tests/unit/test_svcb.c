@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "codec/codec.h"
 
 /* Wire names used by the RFC 9460 Appendix D vectors. */
 #define FOO_EXAMPLE_COM \

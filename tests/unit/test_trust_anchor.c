@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "resolver.h"
+#include "backends/backend.h"
 
 /* A P-256 key (64 octets) and a SHA-256 digest (32 octets), base64 / hex. */
 #define KEY64 "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "codec/codec.h"
 
 static mimi_record_t *txt_ok(const char *text) {
   mimi_record_t *r = NULL;

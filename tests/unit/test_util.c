@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "codec/codec.h"
 
 static void host_ok(const char *in, int min, const char *want) {
   char *out = NULL, err[MIMI_ERRLEN] = "";

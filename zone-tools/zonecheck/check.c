@@ -10,6 +10,7 @@ int zc_check_file(zc_report_t *rep, const char *file, const ldns_rdf *origin) {
   memset(&z, 0, sizeof z);
   z.rep = rep;
   if (zc_read(&z, file, origin) != 0) {
+    zc_providers_free(&z);
     zc_zone_free(&z);
     zc_flush(rep, file); /* what was found before the failure */
     return -1;
@@ -24,6 +25,7 @@ int zc_check_file(zc_report_t *rep, const char *file, const ldns_rdf *origin) {
     zc_finding(rep, file, 0, ZC_WARNING, z.origin, 0, "no-mimi",
                "no MIMI records in this zone (no MIMI TXT, E2U+mimi NAPTR or SVCB "
                "at _mimi names)");
+  zc_providers_free(&z);
   zc_zone_free(&z);
   zc_flush(rep, file);
   return 0;

@@ -196,7 +196,6 @@ void zc_zone_free(zc_zone_t *z) {
     ldns_rr_free(z->rrs[i].rr);
   free(z->rrs);
   free(z->byname);
-  zc_providers_free(z);
   ldns_rdf_deep_free(z->origin);
   memset(z, 0, sizeof *z);
 }

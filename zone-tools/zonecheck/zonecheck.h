@@ -67,6 +67,7 @@ void zc_summary(zc_report_t *r, size_t files, size_t unreadable);
 /* read.c: read one zone file. 0; -1 when the file cannot be read (message
  * printed). Syntax errors are findings; the rest of the file is read. */
 int zc_read(zc_zone_t *z, const char *file, const ldns_rdf *origin);
+/* Free what zc_read() built (the providers: zc_providers_free()). */
 void zc_zone_free(zc_zone_t *z);
 /* First RR of type at name (via byname), or NULL. type 0: any type. */
 const zc_rr_t *zc_find(const zc_zone_t *z, const ldns_rdf *name, uint16_t type);

@@ -1,7 +1,6 @@
 /* The record table of mimi-zonegen: canonical order, duplicates removed. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "zonegen.h"
 
@@ -67,21 +66,6 @@ struct zg_chunk {
   uint8_t data[];
 };
 #define ZG_CHUNK (4 * 1024 * 1024 - 64)
-#define HUGE_PAGE (2 * 1024 * 1024)
-
-/* Large arrays and arena chunks on transparent huge pages where the kernel
- * offers them (madvise mode): in a VM a page fault costs microseconds, and a
- * million-user table touches ~80,000 4 KiB pages. Free with free(). */
-void *zg_big_alloc(size_t len) {
-  void *p;
-  if (len < HUGE_PAGE)
-    return malloc(len);
-  if (posix_memalign(&p, HUGE_PAGE, (len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE) != 0)
-    return NULL;
-  (void)madvise(p, len, MADV_HUGEPAGE); /* advice: failure changes nothing */
-  return p;
-}
-
 static void *arena_alloc(zg_table_t *t, size_t len) {
   zg_chunk_t *c = t->chunks;
   len = (len + 7) & ~(size_t)7;

@@ -1,0 +1,189 @@
+/*
+ * Resolver internals: the context, the backend interface, the lookup
+ * engine. Not installed.
+ */
+#ifndef MIMI_ENGINE_H
+#define MIMI_ENGINE_H
+
+#include "backends/backend.h"
+
+#define MIMI_MAX_APEXES 16
+/* Work an answer can ask of one lookup (bounded cost of untrusted input):
+ * mappings kept (the best by preference), providers whose endpoints are
+ * looked up, ServiceMode records (targets) used per provider. Beyond each,
+ * the rest is dropped with a warning in the result. */
+#define MIMI_MAX_MAPPINGS 64
+#define MIMI_MAX_PROVIDERS 16
+#define MIMI_MAX_TARGETS 16
+/* MIMI-DNS/1 §4 and §5. */
+#define MIMI_MAX_NAPTR_STEPS 5
+#define MIMI_MAX_ALIAS_STEPS MIMI_SVCB_MAX_ALIAS_STEPS
+
+/* Monotonic clock, milliseconds. */
+int64_t mimi__now_ms(void);
+
+/* ---- Answer cache (cache.c) ---------------------------------------------- */
+
+typedef struct mimi__cache mimi__cache_t;
+typedef struct mimi__centry mimi__centry_t;
+
+mimi__cache_t *mimi__cache_new(size_t budget);
+void mimi__cache_free(mimi__cache_t *c);
+/* Octets the entries take, as counted against the budget. */
+size_t mimi__cache_used(const mimi__cache_t *c);
+/* A live entry, or NULL. Valid until the next put. */
+const mimi__centry_t *mimi__cache_get(mimi__cache_t *c, const char *name,
+                                      uint16_t qtype, int64_t now);
+/* Keep an answer the engine may use (no failure, not bogus) for its TTL. */
+void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype,
+                     const mimi__answer_t *a, int64_t now);
+/* An answer pointing into the entry. */
+void mimi__cache_answer(const mimi__centry_t *e, int64_t now, mimi__answer_t *a);
+
+/* ---- Context ----------------------------------------------------------- */
+
+struct mimi__sub;
+
+struct mimi_ctx {
+  mimi_backend_t backend_kind;
+  mimi_policy_t policy;
+  char *servers[MIMI_MAX_SERVERS];
+  size_t nservers;
+  mimi__stub_t stubs[MIMI_MAX_STUBS];
+  size_t nstubs;
+  char **tas;     /* trust anchor RRs */
+  size_t ntas;
+  char **ta_files;
+  size_t nta_files;
+  char *apexes[MIMI_MAX_APEXES];
+  size_t napexes;
+  int case_retry, endpoints, trace;
+  unsigned timeout_ms;
+  size_t cache_bytes;
+  size_t workers;        /* libunbound contexts (threads) */
+
+  const mimi__backend_t *be_ops;
+  mimi__be_config_t be_cfg; /* points into the fields above */
+  void *be;
+  int started;
+  mimi__cache_t *cache;
+  struct evp_md_ctx_st *sha;  /* reused for owner-name hashes; may be NULL */
+  struct mimi__sub *deferred; /* cache hits, delivered by process() */
+  mimi_query_t *queries; /* lookups in progress */
+  size_t nqueries;
+  int depth;             /* nesting of process()/cancel() on the stack */
+  int dying;             /* mimi_ctx_free() was called inside a callback */
+};
+
+/* ---- Lookups ----------------------------------------------------------- */
+
+/* Deadline handling, called by mimi_ctx_process(). */
+void mimi__lookups_expire(mimi_ctx_t *ctx, int64_t now);
+/* The earliest deadline of the context's lookups, or -1. */
+int64_t mimi__lookups_deadline(const mimi_ctx_t *ctx);
+/* Cancel every lookup (callbacks fire with MIMI_ECANCELLED). */
+void mimi__lookups_cancel_all(mimi_ctx_t *ctx);
+/* Use a backend of the caller's instead of the one mimi_ctx_set_backend()
+ * chose (the tests' scripted backend); before the context starts. */
+void mimi__ctx_use_backend(mimi_ctx_t *ctx, const mimi__backend_t *ops);
+/* Release the context if it was freed from inside a callback. */
+void mimi__ctx_leave(mimi_ctx_t *ctx);
+/* Deliver cache hits (from mimi_ctx_process()). */
+void mimi__lookups_deliver_deferred(mimi_ctx_t *ctx);
+
+/* ---- Results (result.c) ------------------------------------------------ */
+
+typedef struct {
+  char *name;
+  uint16_t qtype;
+  int rcode;
+  mimi_dnssec_t sec;
+  unsigned ms;
+  char *server;   /* who answered, or NULL */
+  size_t records; /* RRs of the type asked in the answer */
+} mimi__trace_t;
+
+struct mimi_endpoint {
+  uint16_t source, priority, port;
+  char *target;
+  const char *tls_name; /* the provider's name, owned by the provider */
+  char **alpn;
+  size_t *alpn_len;
+  size_t nalpn;
+  char **addrs;
+  size_t naddrs;
+  int ech;
+  char **tlsa;
+  size_t ntlsa;
+  mimi_dnssec_t sec;
+};
+
+typedef struct {
+  char *name;
+  uint16_t port;          /* from a MIMI URI, or 0 */
+  mimi_failure_t fail;
+  char *reason;
+  mimi_dnssec_t sec;
+  mimi_endpoint_t **eps;
+  size_t neps;
+} mimi__provider_t;
+
+typedef struct {
+  mimi_record_t *rec;
+  mimi_dnssec_t sec;
+  char *src;             /* owner name it came from, or NULL */
+} mimi__mapping_t;
+
+struct mimi_result {
+  char *input;
+  mimi_id_t *id;
+  mimi_outcome_t outcome;
+  mimi_failure_t fail;
+  char *reason;
+  int ede;
+  mimi_dnssec_t sec;
+  mimi__mapping_t *maps; /* one array: one allocation per lookup */
+  size_t nmaps, capmaps;
+  char **warns;
+  size_t nwarns;
+  mimi__provider_t *provs;
+  size_t nprovs;
+  mimi__trace_t *trace;
+  size_t ntrace, captrace;
+};
+
+mimi_status_t mimi__result_new(const char *input, mimi_result_t **r);
+/* Take the set's mappings (moved out of the set, which keeps its warnings)
+ * and its warnings (copied), from source name src. */
+mimi_status_t mimi__result_add_mapset(mimi_result_t *r, mimi_mapset_t *set,
+                                      const char *src, mimi_dnssec_t sec);
+/* Drop the mappings collected (a failed lookup has none). */
+void mimi__result_drop_mappings(mimi_result_t *r);
+mimi_status_t mimi__result_add_mapping(mimi_result_t *r, mimi_record_t *rec,
+                                       const char *src, mimi_dnssec_t sec);
+mimi_status_t mimi__result_add_warning(mimi_result_t *r, const char *fmt, ...)
+    MIMI_PRINTF(2, 3);
+mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
+                                     uint16_t qtype, int rcode,
+                                     mimi_dnssec_t sec, unsigned ms,
+                                     const char *server, size_t records);
+/* Index of provider name (added if new), or -1 on OOM. */
+long mimi__result_provider(mimi_result_t *r, const char *name, uint16_t port);
+/* Index of provider name, or -1 if it is not there. */
+long mimi__result_provider_find(const mimi_result_t *r, const char *name,
+                                uint16_t port);
+mimi_status_t mimi__provider_add_endpoint(mimi__provider_t *p,
+                                          mimi_endpoint_t *e);
+void mimi__endpoint_free(mimi_endpoint_t *e);
+void mimi__provider_clear(mimi__provider_t *p);
+/* Before a result is handed over: addresses in order (IPv4 first), and
+ * A/AAAA endpoints that got no address dropped. */
+void mimi__result_finish_endpoints(mimi_result_t *r);
+
+/* The weaker of two statuses (bogus < unchecked < insecure < secure). */
+mimi_dnssec_t mimi__weaker(mimi_dnssec_t a, mimi_dnssec_t b);
+
+/* RFC 8914 EDE code for a validator's reason text. */
+int mimi__ede_for(const char *why);
+
+#endif /* MIMI_ENGINE_H */

@@ -1,0 +1,88 @@
+/* The lookup engine's state: a lookup, its sub-queries, its phases. */
+#ifndef MIMI_LOOKUP_H
+#define MIMI_LOOKUP_H
+
+#include "engine/engine.h"
+
+typedef struct mimi__sub mimi__sub_t;
+typedef void (*mimi__sub_fn)(mimi_query_t *q, mimi__sub_t *s,
+                             const mimi__answer_t *a);
+
+/* One DNS query in flight for a lookup. */
+struct mimi__sub {
+  mimi_query_t *q;
+  mimi__sub_t *prev, *next;
+  void *qid;          /* the backend's handle */
+  char *name;
+  uint16_t qtype;
+  mimi__sub_fn fn;
+  long prov;          /* provider index (endpoint phase), or -1 */
+  int steps;          /* NAPTR or alias steps taken to get here */
+  int64_t t0;
+  int cached;         /* answered from the cache: on ctx->deferred */
+  mimi__sub_t *dprev, *dnext;
+};
+
+/* Per provider: the alias chain followed so far. */
+typedef struct mimi__prov_state {
+  char *visited[MIMI_MAX_ALIAS_STEPS + 2];
+  size_t nvisited;
+  /* The weakest status of the answers that led here: every SVCB/HTTPS
+   * answer of the chain (aliases followed, denials that caused a fallback).
+   * An endpoint is no more trustworthy than the way to it: an unsigned
+   * alias into a signed zone gives unsigned endpoints. */
+  mimi_dnssec_t path;
+} mimi__prov_state_t;
+
+struct mimi_query {
+  mimi_ctx_t *ctx;
+  mimi_query_t *cprev, *cnext; /* the context's list */
+  mimi_callback_t cb;
+  void *arg;
+  mimi_result_t *res;
+  int64_t deadline;
+  mimi__sub_t *subs;
+  size_t nsubs;
+  int refs;           /* engine frames using q; freed when 0 and done */
+  int done;
+  int ready;          /* complete, callback not yet fired */
+  int in_endpoints;
+  /* mapping phase */
+  char *retry_name;
+  size_t apex;
+  char *visited[MIMI_MAX_NAPTR_STEPS + 1];
+  size_t nvisited;
+  uint16_t uri_port;
+  /* endpoint phase */
+  mimi__prov_state_t *ps;
+  size_t nps;
+};
+
+mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
+                                uint16_t qtype, mimi__sub_fn fn, long prov,
+                                int steps);
+void mimi__lookup_complete(mimi_query_t *q, mimi_status_t st);
+void mimi__lookup_fail(mimi_query_t *q, mimi_failure_t f, int ede,
+                       const char *fmt, ...) MIMI_PRINTF(4, 5);
+/* The §6 gate: MIMI_FAIL_NONE if the answer may be used, else why not. */
+mimi_failure_t mimi__answer_verdict(const mimi_ctx_t *ctx, const char *name,
+                                    uint16_t qtype, const mimi__answer_t *a,
+                                    char *why, size_t whylen, int *ede);
+
+/* sub_query.c: the end of a lookup's life, and answers coming in. */
+void mimi__sub_on_answer(void *arg, const mimi__answer_t *a);
+void mimi__deferred_unlink(mimi_ctx_t *ctx, mimi__sub_t *s);
+/* Cancel what is in flight; with trace on (record), list it unanswered. */
+void mimi__lookup_cancel_subs(mimi_query_t *q, int record);
+/* Take q off its context's list of lookups. */
+void mimi__lookup_unlink(mimi_query_t *q);
+void mimi__lookup_release(mimi_query_t *q);
+
+/* mapping_phase.c: the first queries of a lookup (or a URI's mapping). */
+mimi_status_t mimi__mapping_start(mimi_query_t *q);
+
+/* endpoint_phase.c */
+void mimi__endpoints_start(mimi_query_t *q);
+void mimi__endpoints_timeout(mimi_query_t *q);
+
+#endif /* MIMI_LOOKUP_H */
