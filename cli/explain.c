@@ -24,19 +24,6 @@ static const char *class_title(mimi_id_class_t c) {
   return "?";
 }
 
-static const char *step_name(mimi_step_t s) {
-  switch (s) {
-  case MIMI_STEP_MAPPING: return "mapping";
-  case MIMI_STEP_RETRY: return "case-retry";
-  case MIMI_STEP_NAPTR: return "naptr";
-  case MIMI_STEP_SVCB: return "svcb";
-  case MIMI_STEP_HTTPS: return "https";
-  case MIMI_STEP_ADDR: return "address";
-  case MIMI_STEP_TLSA: return "tlsa";
-  }
-  return "?";
-}
-
 /* name with PLACEHOLDER replaced by "<provider>", into buf. */
 static const char *templ(const char *name, char *buf, size_t len) {
   const char *p = strstr(name, PLACEHOLDER);
@@ -49,8 +36,9 @@ static const char *templ(const char *name, char *buf, size_t len) {
   return buf;
 }
 
-static void text_plan(FILE *out, const mimi_plan_t *plan, const char *indent,
-                      int numbered) {
+/* The plan as the graph it is: each step numbered, with the step whose
+ * answer it waits for ("after N"). */
+static void text_plan(FILE *out, const mimi_plan_t *plan, const char *indent) {
   char buf[300];
   int width = 0;
   for (size_t i = 0; i < mimi_plan_count(plan); i++) {
@@ -58,13 +46,13 @@ static void text_plan(FILE *out, const mimi_plan_t *plan, const char *indent,
     width = w > width ? w : width;
   }
   for (size_t i = 0; i < mimi_plan_count(plan); i++) {
-    if (numbered)
-      fprintf(out, "%s%zu. ", indent, i + 1);
-    else
-      fprintf(out, "%s   ", indent);
-    fprintf(out, "%-6s %-*s  ; %s\n", mimi_rrtype_name(mimi_plan_qtype(plan, i)),
-            width, templ(mimi_plan_name(plan, i), buf, sizeof buf),
-            mimi_plan_when(plan, i));
+    size_t after = mimi_plan_after(plan, i);
+    fprintf(out, "%s%zu. %-6s %-*s  ; ", indent, i + 1,
+            mimi_rrtype_name(mimi_plan_qtype(plan, i)), width,
+            templ(mimi_plan_name(plan, i), buf, sizeof buf));
+    if (after != MIMI_PLAN_START)
+      fprintf(out, "after %zu, ", after + 1);
+    fprintf(out, "%s\n", mimi_plan_when(plan, i));
   }
 }
 
@@ -75,8 +63,13 @@ static void json_plan(json_t *j, const mimi_plan_t *plan) {
     json_begin_object(j);
     json_kv_string(j, "name", templ(mimi_plan_name(plan, i), buf, sizeof buf));
     json_kv_string(j, "type", mimi_rrtype_name(mimi_plan_qtype(plan, i)));
-    json_kv_string(j, "step", step_name(mimi_plan_step(plan, i)));
+    json_kv_string(j, "step", mimi_step_name(mimi_plan_step(plan, i)));
     json_kv_string(j, "when", mimi_plan_when(plan, i));
+    json_key(j, "after"); /* index in this array, or null: at the start */
+    if (mimi_plan_after(plan, i) == MIMI_PLAN_START)
+      json_null(j);
+    else
+      json_int(j, (long)mimi_plan_after(plan, i));
     json_end_object(j);
   }
   json_end_array(j);
@@ -178,14 +171,12 @@ int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
       if (cls == MIMI_ID_URI)
         fprintf(out, "  provider:   %s\n  account:    %s\n", mimi_id_domain(id),
                 mimi_id_account(id));
-      fprintf(out, "  queries, in order (nothing is sent by --explain):\n");
-      text_plan(out, plan, "    ", 1);
+      fprintf(out, "  queries (nothing is sent by --explain):\n");
+      text_plan(out, plan, "    ");
       if (cls != MIMI_ID_URI) {
         fprintf(out, "  then, for each provider a mapping names:\n");
-        text_plan(out, endpoints, "    ", 0);
+        text_plan(out, endpoints, "    ");
       }
-      fprintf(out, "  %s for each endpoint: TLSA _<port>._tcp.<target>.  ; reported "
-              "when present\n", cls == MIMI_ID_URI ? "then," : "and");
     }
     mimi_plan_free(plan);
     mimi_id_free(id);

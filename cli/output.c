@@ -199,6 +199,19 @@ void output_text(FILE *f, const mimi_result_t *r, int short_mode) {
     fprintf(f, "; warning: %s\n", mimi_result_warning(r, i));
 }
 
+/* The plan step a traced query served, as --explain numbers it: "step 2",
+ * "example.net step 1", with the names followed from answers ("hop 1"). */
+static void trace_step(const mimi_result_t *r, size_t i, char *buf, size_t len) {
+  size_t index = 0;
+  const char *prov = NULL;
+  unsigned hops = 0;
+  int n;
+  (void)mimi_result_trace_step(r, i, NULL, &index, &prov, &hops);
+  n = snprintf(buf, len, "%s%sstep %zu", prov ? prov : "", prov ? " " : "", index + 1);
+  if (hops && n > 0 && (size_t)n < len)
+    snprintf(buf + n, len - (size_t)n, ", hop %u", hops);
+}
+
 void output_trace(FILE *f, const mimi_result_t *r) {
   for (size_t i = 0; i < mimi_result_trace_count(r); i++) {
     const char *name;
@@ -211,12 +224,16 @@ void output_trace(FILE *f, const mimi_result_t *r) {
     const char *server = NULL;
     size_t records = 0;
     (void)mimi_result_trace_answer(r, i, &server, &records);
+    char step[300];
+    trace_step(r, i, step, sizeof step);
     if (rc < 0)
-      fprintf(f, ";; %s %s: no answer after %u ms\n", name, mimi_rrtype_name(qt), ms);
+      fprintf(f, ";; %s %s: no answer after %u ms  [%s]\n", name, mimi_rrtype_name(qt),
+              ms, step);
     else
-      fprintf(f, ";; %s %s: rcode %d, %s, %zu record%s%s%s, %u ms\n", name,
+      fprintf(f, ";; %s %s: rcode %d, %s, %zu record%s%s%s, %u ms  [%s]\n", name,
               mimi_rrtype_name(qt), rc, mimi_dnssec_name(s), records,
-              records == 1 ? "" : "s", server ? " from " : "", server ? server : "", ms);
+              records == 1 ? "" : "s", server ? " from " : "", server ? server : "", ms,
+              step);
   }
 }
 
@@ -365,6 +382,17 @@ void output_json(FILE *f, const mimi_result_t *r, int trace) {
       json_kv_int(&j, "records", (long)records);
       json_kv_string(&j, "server", server);
       json_kv_int(&j, "ms", ms);
+      /* The plan step served: index in the identifier's plan (provider
+       * null) or in that provider's endpoint plan, as --explain lists. */
+      mimi_step_t step = 0;
+      size_t index = 0;
+      const char *prov = NULL;
+      unsigned hops = 0;
+      (void)mimi_result_trace_step(r, i, &step, &index, &prov, &hops);
+      json_kv_string(&j, "step", mimi_step_name(step));
+      json_kv_int(&j, "plan_index", (long)index);
+      json_kv_string(&j, "provider", prov);
+      json_kv_int(&j, "hops", hops);
       json_end_object(&j);
     }
     json_end_array(&j);

@@ -141,6 +141,10 @@ typedef enum {
   MIMI_STEP_TLSA         /**< TLSA of an endpoint, reported when present */
 } mimi_step_t;
 
+/** The role's name as mimi-lookup prints it ("mapping", "case-retry",
+ * "naptr", "svcb", "https", "address", "tlsa"), or "?". Static. */
+MIMI_EXPORT const char *mimi_step_name(mimi_step_t s);
+
 /** Options for a query plan; zero-initialise, then set what you need. */
 typedef struct {
   const char *const *enum_apexes; /**< ENUM apexes in order; NULL: "e164.arpa" */
@@ -148,7 +152,11 @@ typedef struct {
   int no_case_retry;              /**< nonzero: no case-retry step */
 } mimi_plan_opts_t;
 
-/** An ordered list of the DNS queries a lookup may send. Opaque. */
+/**
+ * The DNS queries a lookup may send, as a dependency graph: each query waits
+ * for the answer of one earlier query (mimi_plan_after()), or goes out when
+ * the lookup starts. The resolver walks exactly this graph. Opaque.
+ */
 typedef struct mimi_plan mimi_plan_t;
 
 /**
@@ -195,6 +203,17 @@ MIMI_EXPORT mimi_step_t mimi_plan_step(const mimi_plan_t *plan, size_t i);
  * @return a static string, or NULL if i is out of range.
  */
 MIMI_EXPORT const char *mimi_plan_when(const mimi_plan_t *plan, size_t i);
+
+/** mimi_plan_after() of a query sent when the lookup (or, for endpoint
+ * queries, the provider's part of it) starts. */
+#define MIMI_PLAN_START ((size_t)-1)
+
+/**
+ * The query whose answer query i waits for: an index before i, or
+ * MIMI_PLAN_START. mimi_plan_when() says on which outcome of that answer
+ * query i is sent. MIMI_PLAN_START too if i is out of range.
+ */
+MIMI_EXPORT size_t mimi_plan_after(const mimi_plan_t *plan, size_t i);
 
 #ifdef __cplusplus
 }

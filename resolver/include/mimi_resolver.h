@@ -448,6 +448,29 @@ MIMI_EXPORT mimi_status_t mimi_result_trace_answer(const mimi_result_t *r,
                                                    size_t i, const char **server,
                                                    size_t *records);
 
+/**
+ * The plan step query i of the trace served (see mimi_plan_identifier()).
+ * @param step     receives its role.
+ * @param index    receives its index in the plan it belongs to: the
+ *                 identifier's plan (mimi_plan_identifier() with the
+ *                 context's options) when provider is NULL, else that
+ *                 provider's plan (mimi_plan_endpoints() with the port of
+ *                 the provider's mappings; for a MIMI URI the same as the
+ *                 identifier's).
+ * @param provider receives the provider (owned by r), or NULL.
+ * @param hops     receives how many names were followed from answers to
+ *                 get to this query (AliasMode targets, NAPTR replacements,
+ *                 an endpoint's own target for TLSA); 0 when it was sent
+ *                 at the name the plan gives.
+ * Any output may be NULL.
+ * @return MIMI_OK, or MIMI_EINVAL if i is out of range.
+ */
+MIMI_EXPORT mimi_status_t mimi_result_trace_step(const mimi_result_t *r,
+                                                 size_t i, mimi_step_t *step,
+                                                 size_t *index,
+                                                 const char **provider,
+                                                 unsigned *hops);
+
 #ifdef __cplusplus
 }
 #endif

@@ -245,6 +245,18 @@ if [ -x "$L" ]; then
     got=$(sed -n 's/.*"outcome":"\([^"]*\)","dnssec":"\([^"]*\)","failure":\("[^"]*"\|null\).*/\1 \3 \2/p' <<< "$j" | tr -d '"' | sed 's/ null / none /')
     got_uris=$(grep -o '"uri":"[^"]*"' <<< "$j" | cut -d'"' -f4 | tr '\n' '\t' | sed 's/\t$//')
     is "$got|$got_uris" "$outcome $failure $dnssec|$uris" "expect.tsv: $id" "$j"
+    # The same lookup with its endpoints, traced: every query serves a step
+    # of the plan --explain prints, in the order the plan allows.
+    set -- --server "127.0.0.1@$KNOT_PORT" --trust-anchor "$FX/trust-anchors.ds" \
+      --enum-apex e164.arpa --enum-apex enum.example.org --timeout 4000 --json
+    "$L" "$@" --explain "$id" > "$T/explain.json" 2>&1
+    "$L" "$@" --trace "$id" > "$T/trace.json" 2>/dev/null
+    if out=$(python3 "$(dirname "$0")/../lib/trace_plan.py" "$T/explain.json" "$T/trace.json" 2>&1) &&
+       grep -q '"trace":\[{' "$T/trace.json"; then
+      ok "trace follows the plan: $id ($out)"
+    else
+      fail "trace follows the plan: $id" "$out" "$(cat "$T/trace.json")"
+    fi
   done < "$FX/expect.tsv"
 else
   fail "expect.tsv check" "no mimi-lookup at $L"

@@ -260,6 +260,8 @@ static void test_plan_handle(void **state) {
   assert_int_equal(mimi_plan_step(p, 0), MIMI_STEP_MAPPING);
   assert_int_equal(mimi_plan_qtype(p, 0), MIMI_RR_TXT);
   assert_int_equal(mimi_plan_step(p, 1), MIMI_STEP_RETRY);
+  assert_true(mimi_plan_after(p, 0) == MIMI_PLAN_START);
+  assert_int_equal(mimi_plan_after(p, 1), 0);
   assert_string_equal(mimi_plan_name(p, 1),
                       "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db"
                       "._mimi.example.com.");
@@ -290,6 +292,11 @@ static void test_plan_phone_apexes(void **state) {
   assert_int_equal(mimi_plan_qtype(p, 1), MIMI_RR_NAPTR);
   assert_string_equal(mimi_plan_name(p, 2), "7.6.5.4.3.2.1.5.5.5.1.e164.arpa.");
   assert_int_equal(mimi_plan_qtype(p, 3), MIMI_RR_NAPTR);
+  /* §4: TXT, NAPTR at the same name, then the next apex's TXT. */
+  assert_true(mimi_plan_after(p, 0) == MIMI_PLAN_START);
+  assert_int_equal(mimi_plan_after(p, 1), 0);
+  assert_int_equal(mimi_plan_after(p, 2), 1);
+  assert_int_equal(mimi_plan_after(p, 3), 2);
   mimi_plan_free(p);
   apexes[1] = "bad apex";
   assert_int_equal(mimi_plan_identifier(id, &o, &p, err, sizeof err), MIMI_EBADID);
@@ -305,7 +312,7 @@ static void test_plan_uri_and_endpoints(void **state) {
   assert_int_equal(mimi_id_parse("mimi://chat.example.net:8443/u/bob", &id, NULL, 0),
                    MIMI_OK);
   assert_int_equal(mimi_plan_identifier(id, NULL, &p, NULL, 0), MIMI_OK);
-  assert_int_equal(mimi_plan_count(p), 4);
+  assert_int_equal(mimi_plan_count(p), 5);
   assert_string_equal(mimi_plan_name(p, 0), "_8443._mimi.chat.example.net.");
   assert_int_equal(mimi_plan_qtype(p, 0), MIMI_RR_SVCB);
   /* A port other than 443: HTTPS at _<port>._https (RFC 9460 §9.1), as the
@@ -316,6 +323,17 @@ static void test_plan_uri_and_endpoints(void **state) {
   assert_int_equal(mimi_plan_qtype(p, 2), MIMI_RR_A);
   assert_int_equal(mimi_plan_qtype(p, 3), MIMI_RR_AAAA);
   assert_int_equal(mimi_plan_step(p, 3), MIMI_STEP_ADDR);
+  /* TLSA on the URI's port, of the A/AAAA endpoint (and of every other). */
+  assert_string_equal(mimi_plan_name(p, 4), "_8443._tcp.chat.example.net.");
+  assert_int_equal(mimi_plan_step(p, 4), MIMI_STEP_TLSA);
+  /* The graph (§5): SVCB first; HTTPS if no SVCB; A, AAAA and the TLSA of
+   * their endpoint if no HTTPS either. */
+  assert_true(mimi_plan_after(p, 0) == MIMI_PLAN_START);
+  assert_int_equal(mimi_plan_after(p, 1), 0);
+  assert_int_equal(mimi_plan_after(p, 2), 1);
+  assert_int_equal(mimi_plan_after(p, 3), 1);
+  assert_int_equal(mimi_plan_after(p, 4), 1);
+  assert_true(mimi_plan_after(p, 5) == MIMI_PLAN_START);
   mimi_plan_free(p);
   mimi_id_free(id);
   assert_int_equal(mimi_plan_endpoints("wa.example", 0, &p, NULL, 0), MIMI_OK);

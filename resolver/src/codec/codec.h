@@ -180,4 +180,40 @@ mimi_status_t mimi__tlsa_text(const uint8_t *rd, size_t len, char **out);
 /* A (4 octets) or AAAA (16 octets) to text. */
 mimi_status_t mimi__addr_text(const uint8_t *rd, size_t len, char **out);
 
+/* ---- Query plans (query_plan.c) ----------------------------------------- */
+
+/* Non-terminal NAPTR rules followed from one ENUM name, at most (§4). */
+#define MIMI__NAPTR_MAX_STEPS 5
+
+/* On which outcome of the step it waits for a step is sent. */
+typedef enum {
+  MIMI__WHEN_START,       /* when the lookup (or provider) starts */
+  MIMI__WHEN_NONE,        /* that answer gave nothing usable (any denial) */
+  MIMI__WHEN_NODATA       /* ... and it was not NXDOMAIN (RFC 8020) */
+} mimi__when_t;
+
+typedef struct {
+  char *name;       /* owner name (absolute) */
+  uint16_t qtype;
+  mimi_step_t step;
+  size_t after;     /* the step whose answer it waits for, or MIMI_PLAN_START */
+  mimi__when_t cond;
+  unsigned hops;    /* names it may follow from the answers (aliases, NAPTR) */
+  const char *when; /* in words, static */
+} mimi__plan_step_t;
+
+struct mimi_plan {
+  mimi__plan_step_t *v;
+  size_t n, cap;
+};
+
+/* mimi_plan_identifier() without messages; sha as for
+ * mimi__name_handle_canon() (NULL: one-shot digests). */
+mimi_status_t mimi__plan_identifier(const mimi_id_t *id,
+                                    const mimi_plan_opts_t *opts,
+                                    struct evp_md_ctx_st *sha,
+                                    mimi_plan_t **plan);
+mimi_status_t mimi__plan_endpoints(const char *provider, uint16_t port,
+                                   mimi_plan_t **plan);
+
 #endif /* MIMI_CODEC_H */

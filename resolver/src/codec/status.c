@@ -75,3 +75,16 @@ MIMI_EXPORT const char *mimi_failure_name(mimi_failure_t f) {
   }
   return "unknown";
 }
+
+MIMI_EXPORT const char *mimi_step_name(mimi_step_t s) {
+  switch (s) {
+  case MIMI_STEP_MAPPING: return "mapping";
+  case MIMI_STEP_RETRY: return "case-retry";
+  case MIMI_STEP_NAPTR: return "naptr";
+  case MIMI_STEP_SVCB: return "svcb";
+  case MIMI_STEP_HTTPS: return "https";
+  case MIMI_STEP_ADDR: return "address";
+  case MIMI_STEP_TLSA: return "tlsa";
+  }
+  return "?";
+}

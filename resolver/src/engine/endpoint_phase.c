@@ -45,12 +45,6 @@ static int pcheck(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
   return 1;
 }
 
-static void send_p(mimi_query_t *q, long i, const char *name, uint16_t qtype,
-                   mimi__sub_fn fn, int steps) {
-  if (mimi__lookup_send(q, name, qtype, fn, i, steps) != MIMI_OK)
-    pfail(q, i, MIMI_FAIL_INTERNAL, "out of memory");
-}
-
 static mimi_status_t add_str(char ***arr, size_t **lens, size_t *n,
                              const char *s, size_t len) {
   char **na = realloc(*arr, (*n + 1) * sizeof *na);
@@ -111,8 +105,10 @@ static void want_tlsa(mimi_query_t *q, long i, size_t j) {
     if (strcasecmp(name, other) == 0)
       return;
   }
-  if (mimi__name_check(name, NULL, 0) == MIMI_OK)
-    send_p(q, i, name, MIMI_RR_TLSA, on_tlsa, 0);
+  size_t step = mimi__walk_find(&q->ps[i].walk, MIMI_STEP_TLSA);
+  if (step != MIMI_PLAN_START && mimi__name_check(name, NULL, 0) == MIMI_OK)
+    mimi__walk_send(q, i, step, name,
+                    strcasecmp(name, q->ps[i].walk.plan->v[step].name) != 0);
 }
 
 static void on_addr(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
@@ -141,7 +137,9 @@ static void on_addr(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
   }
 }
 
-/* No SVCB and no HTTPS: the provider's A/AAAA on the default port. */
+/* No SVCB and no HTTPS: the provider's A/AAAA on the default port (or the
+ * URI's), as one endpoint, made before they go out (its TLSA goes with
+ * them: the plan's TLSA step). */
 static void start_addr(mimi_query_t *q, long i) {
   mimi__provider_t *p = &q->res->provs[i];
   mimi_endpoint_t *e = calloc(1, sizeof *e);
@@ -165,9 +163,6 @@ static void start_addr(mimi_query_t *q, long i) {
     pfail(q, i, MIMI_FAIL_INTERNAL, "out of memory");
     return;
   }
-  send_p(q, i, e->target, MIMI_RR_A, on_addr, 0);
-  send_p(q, i, e->target, MIMI_RR_AAAA, on_addr, 0);
-  want_tlsa(q, i, p->neps - 1);
 }
 
 static int svcb_order(const void *a, const void *b) {
@@ -272,7 +267,7 @@ static void follow_alias(mimi_query_t *q, mimi__sub_t *s, const char *target) {
     return;
   }
   st->nvisited++;
-  send_p(q, s->prov, target, s->qtype, on_svcb, s->steps + 1);
+  mimi__walk_send(q, s->prov, s->step, target, s->steps + 1);
 }
 
 static void on_svcb(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
@@ -343,15 +338,9 @@ static void on_svcb(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
     }
     for (size_t j = first; j < p->neps; j++)
       want_tlsa(q, s->prov, j);
-  } else if (a->n == 0 && s->steps == 0 && s->qtype == MIMI_RR_SVCB) {
-    char *h = mimi__name_https(p->name, strlen(p->name), p->port);
-    if (h)
-      send_p(q, s->prov, h, MIMI_RR_HTTPS, on_svcb, 0);
-    else
-      pfail(q, s->prov, MIMI_FAIL_INTERNAL, "out of memory");
-    free(h);
   } else if (a->n == 0 && s->steps == 0) {
-    start_addr(q, s->prov);
+    /* None at the first name: the plan's fallback (HTTPS, then A/AAAA). */
+    mimi__walk_advance(q, s->prov, s->step, MIMI__OUT_NONE);
   } else {
     (void)mimi__result_add_warning(q->res, "%s %s: no usable record", s->name, t);
   }
@@ -359,6 +348,23 @@ done:
   for (size_t i = 0; i < n; i++)
     mimi_svcb_free(recs[i]);
   free(recs);
+}
+
+/* Answers by the kind of step they serve. */
+static const mimi__sub_fn on_step[] = {
+    [MIMI_STEP_SVCB] = on_svcb,
+    [MIMI_STEP_HTTPS] = on_svcb,
+    [MIMI_STEP_ADDR] = on_addr,
+    [MIMI_STEP_TLSA] = on_tlsa,
+};
+
+static void sending(mimi_query_t *q, long prov, size_t step, const char *name,
+                    int hops) {
+  const mimi__plan_step_t *st = &q->ps[prov].walk.plan->v[step];
+  (void)name;
+  (void)hops;
+  if (st->step == MIMI_STEP_ADDR && st->qtype == MIMI_RR_A)
+    start_addr(q, prov);
 }
 
 void mimi__endpoints_start(mimi_query_t *q) {
@@ -370,7 +376,6 @@ void mimi__endpoints_start(mimi_query_t *q) {
   for (size_t i = 0; i < r->nmaps; i++) {
     const char *pname = mimi_record_provider(r->maps[i].rec);
     long idx;
-    char *name = NULL;
     if (!pname)
       continue;
     if (r->nprovs >= MIMI_MAX_PROVIDERS &&
@@ -391,14 +396,15 @@ void mimi__endpoints_start(mimi_query_t *q) {
       return;
     }
     q->ps = ps;
-    memset(&q->ps[q->nps], 0, sizeof *ps);
-    q->ps[q->nps++].path = MIMI_DNSSEC_SECURE; /* until an answer says less */
-    if (mimi_name_svcb(pname, q->uri_port, &name) != MIMI_OK) {
+    ps = &q->ps[q->nps++];
+    memset(ps, 0, sizeof *ps);
+    ps->path = MIMI_DNSSEC_SECURE; /* until an answer says less */
+    ps->walk.prov = idx;
+    ps->walk.on = on_step;
+    ps->walk.sending = sending;
+    if (mimi__plan_endpoints(pname, q->uri_port, &ps->walk.plan) != MIMI_OK ||
+        mimi__walk_start(q, idx) != MIMI_OK)
       pfail(q, idx, MIMI_FAIL_INTERNAL, "out of memory");
-      continue;
-    }
-    send_p(q, idx, name, MIMI_RR_SVCB, on_svcb, 0);
-    mimi_free(name);
   }
   if (skipped)
     (void)mimi__result_add_warning(r, "endpoints not looked up for %zu "

@@ -16,7 +16,7 @@
 #define MIMI_MAX_PROVIDERS 16
 #define MIMI_MAX_TARGETS 16
 /* MIMI-DNS/1 §4 and §5. */
-#define MIMI_MAX_NAPTR_STEPS 5
+#define MIMI_MAX_NAPTR_STEPS MIMI__NAPTR_MAX_STEPS
 #define MIMI_MAX_ALIAS_STEPS MIMI_SVCB_MAX_ALIAS_STEPS
 
 /* Monotonic clock, milliseconds. */
@@ -93,9 +93,20 @@ void mimi__lookups_deliver_deferred(mimi_ctx_t *ctx);
 
 /* ---- Results (result.c) ------------------------------------------------ */
 
+/* The plan step a query served: its kind, its index in the identifier's
+ * plan (prov -1) or in provider prov's endpoint plan, and the names
+ * followed from the answers to get there (0: the planned name). */
+typedef struct {
+  mimi_step_t step;
+  size_t index;
+  long prov;
+  unsigned hops;
+} mimi__trace_step_t;
+
 typedef struct {
   char *name;
   uint16_t qtype;
+  mimi__trace_step_t label;
   int rcode;
   mimi_dnssec_t sec;
   unsigned ms;
@@ -166,7 +177,8 @@ mimi_status_t mimi__result_add_warning(mimi_result_t *r, const char *fmt, ...)
 mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
                                      uint16_t qtype, int rcode,
                                      mimi_dnssec_t sec, unsigned ms,
-                                     const char *server, size_t records);
+                                     const char *server, size_t records,
+                                     mimi__trace_step_t label);
 /* Index of provider name (added if new), or -1 on OOM. */
 long mimi__result_provider(mimi_result_t *r, const char *name, uint16_t port);
 /* Index of provider name, or -1 if it is not there. */

@@ -1,12 +1,30 @@
 /* The lookup engine's state: a lookup, its sub-queries, its phases. */
-#ifndef MIMI_LOOKUP_H
-#define MIMI_LOOKUP_H
+#ifndef MIMI_LOOKUP_STATE_H
+#define MIMI_LOOKUP_STATE_H
 
 #include "engine/engine.h"
 
 typedef struct mimi__sub mimi__sub_t;
 typedef void (*mimi__sub_fn)(mimi_query_t *q, mimi__sub_t *s,
                              const mimi__answer_t *a);
+
+/* A plan being walked (plan_walk.c): the identifier's (prov -1) or one
+ * provider's endpoint plan. The phase that owns it says what handles the
+ * answers of each kind of step, and may act before a step is sent. */
+typedef struct {
+  mimi_plan_t *plan;
+  long prov;                          /* provider index, or -1 */
+  const mimi__sub_fn *on;             /* by mimi_step_t */
+  void (*sending)(mimi_query_t *q, long prov, size_t step, const char *name,
+                  int hops);          /* or NULL */
+} mimi__walk_t;
+
+/* How an answer ended for the steps that wait for it. */
+typedef enum {
+  MIMI__OUT_DATA,     /* usable data, or an end: nothing waits for more */
+  MIMI__OUT_NONE,     /* nothing usable (NODATA, or records not usable) */
+  MIMI__OUT_NXDOMAIN  /* the name does not exist (RFC 8020) */
+} mimi__out_t;
 
 /* One DNS query in flight for a lookup. */
 struct mimi__sub {
@@ -16,8 +34,9 @@ struct mimi__sub {
   char *name;
   uint16_t qtype;
   mimi__sub_fn fn;
-  long prov;          /* provider index (endpoint phase), or -1 */
-  int steps;          /* NAPTR or alias steps taken to get here */
+  long prov;          /* whose plan: provider index, or -1 (identifier) */
+  size_t step;        /* the plan step it serves */
+  int steps;          /* NAPTR or alias steps taken to get here (hops) */
   int64_t t0;
   int cached;         /* answered from the cache: on ctx->deferred */
   mimi__sub_t *dprev, *dnext;
@@ -25,6 +44,7 @@ struct mimi__sub {
 
 /* Per provider: the alias chain followed so far. */
 typedef struct mimi__prov_state {
+  mimi__walk_t walk;  /* the provider's endpoint plan */
   char *visited[MIMI_MAX_ALIAS_STEPS + 2];
   size_t nvisited;
   /* The weakest status of the answers that led here: every SVCB/HTTPS
@@ -48,8 +68,7 @@ struct mimi_query {
   int ready;          /* complete, callback not yet fired */
   int in_endpoints;
   /* mapping phase */
-  char *retry_name;
-  size_t apex;
+  mimi__walk_t walk;  /* the identifier's plan */
   char *visited[MIMI_MAX_NAPTR_STEPS + 1];
   size_t nvisited;
   uint16_t uri_port;
@@ -58,9 +77,26 @@ struct mimi_query {
   size_t nps;
 };
 
+/* Send (or take from the cache) one query, serving step `step` of the plan
+ * walked for prov; fn handles its answer. */
 mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
                                 uint16_t qtype, mimi__sub_fn fn, long prov,
-                                int steps);
+                                size_t step, int steps);
+/* The walk of prov (-1: the identifier's). */
+mimi__walk_t *mimi__walk_of(mimi_query_t *q, long prov);
+
+/* plan_walk.c: the engine walks the plan and nothing else. */
+/* Send the steps that go out when the walk starts; on an error (nothing
+ * of the walk's is delivered then) the caller decides what fails. */
+mimi_status_t mimi__walk_start(mimi_query_t *q, long prov);
+/* The answer to step i ended with o: send the steps waiting for that. */
+void mimi__walk_advance(mimi_query_t *q, long prov, size_t i, mimi__out_t o);
+/* Send step i again at a name an answer gave (alias target, NAPTR
+ * replacement, endpoint target), hops along its chain. */
+void mimi__walk_send(mimi_query_t *q, long prov, size_t i, const char *name,
+                     int hops);
+/* The first step of a kind, or MIMI_PLAN_START if there is none. */
+size_t mimi__walk_find(const mimi__walk_t *w, mimi_step_t kind);
 void mimi__lookup_complete(mimi_query_t *q, mimi_status_t st);
 void mimi__lookup_fail(mimi_query_t *q, mimi_failure_t f, int ede,
                        const char *fmt, ...) MIMI_PRINTF(4, 5);
@@ -85,4 +121,4 @@ mimi_status_t mimi__mapping_start(mimi_query_t *q);
 void mimi__endpoints_start(mimi_query_t *q);
 void mimi__endpoints_timeout(mimi_query_t *q);
 
-#endif /* MIMI_LOOKUP_H */
+#endif /* MIMI_LOOKUP_STATE_H */

@@ -29,12 +29,6 @@ static void oom(mimi_query_t *q) {
   mimi__lookup_fail(q, MIMI_FAIL_INTERNAL, -1, "out of memory");
 }
 
-static void send_or_fail(mimi_query_t *q, const char *name, uint16_t qtype,
-                         mimi__sub_fn fn, int steps) {
-  if (mimi__lookup_send(q, name, qtype, fn, -1, steps) != MIMI_OK)
-    oom(q);
-}
-
 /* Mappings found (or an opt-out): record them, go on to the endpoints. */
 static void accept_set(mimi_query_t *q, mimi_mapset_t *set, const char *src,
                        mimi_dnssec_t sec) {
@@ -55,8 +49,6 @@ static void keep_warnings(mimi_query_t *q, const mimi_mapset_t *set,
                                    mimi_mapset_warning(set, i));
 }
 
-static void enum_next_apex(mimi_query_t *q);
-static void on_txt(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a);
 
 static mimi_mapset_t *collect_txt(mimi_query_t *q, const mimi__answer_t *a) {
   mimi_mapset_t *set = NULL;
@@ -123,13 +115,12 @@ static void on_naptr(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
       else if (q->nvisited < MIMI_MAX_NAPTR_STEPS + 1 &&
                (q->visited[q->nvisited] = mimi__strdup(next)) != NULL) {
         q->nvisited++;
-        send_or_fail(q, next, MIMI_RR_NAPTR, on_naptr, s->steps + 1);
+        mimi__walk_send(q, -1, s->step, next, s->steps + 1);
       } else {
         oom(q);
       }
     } else {
-      q->apex++;
-      enum_next_apex(q);
+      mimi__walk_advance(q, -1, s->step, MIMI__OUT_NONE);
     }
   }
   goto done;
@@ -144,25 +135,6 @@ done:
   mimi_mapset_free(set);
 }
 
-/* Phone numbers (§4): per apex in order, TXT, then NAPTR. */
-static void enum_next_apex(mimi_query_t *q) {
-  char *name = NULL;
-  if (q->apex >= q->ctx->napexes) {
-    q->res->outcome = MIMI_OUTCOME_NOTFOUND;
-    return; /* completes when nothing is in flight */
-  }
-  if (mimi_name_enum(mimi_id_number(q->res->id), q->ctx->apexes[q->apex],
-                     &name) != MIMI_OK) {
-    oom(q);
-    return;
-  }
-  for (size_t i = 0; i < q->nvisited; i++)
-    free(q->visited[i]);
-  q->nvisited = 0;
-  send_or_fail(q, name, MIMI_RR_TXT, on_txt, 0);
-  mimi_free(name);
-}
-
 /* A MIMI TXT RRset (§3) at a handle's, domain handle's or ENUM name. */
 static void on_txt(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
   mimi_mapset_t *set;
@@ -175,27 +147,11 @@ static void on_txt(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
   if (mimi_mapset_count(set)) {
     accept_set(q, set, s->name, a->sec);
   } else {
+    /* The plan says what follows: the case retry (§2), the NAPTR at an
+     * ENUM name unless it does not exist, the next ENUM apex (§4). */
     keep_warnings(q, set, s->name);
-    if (mimi_id_class(q->res->id) == MIMI_ID_PHONE) {
-      /* NXDOMAIN at the ENUM name: there is no NAPTR there either. */
-      if (a->rcode == 3) {
-        q->apex++;
-        enum_next_apex(q);
-      } else {
-        q->nvisited = 0;
-        if ((q->visited[0] = mimi__strdup(s->name)) != NULL)
-          q->nvisited = 1;
-        send_or_fail(q, s->name, MIMI_RR_NAPTR, on_naptr, 0);
-      }
-    } else if (q->retry_name) {
-      /* §2: retry once with the ASCII-lower-cased local part. */
-      char *r = q->retry_name;
-      q->retry_name = NULL;
-      send_or_fail(q, r, MIMI_RR_TXT, on_txt, 0);
-      free(r);
-    } else {
-      q->res->outcome = MIMI_OUTCOME_NOTFOUND;
-    }
+    mimi__walk_advance(q, -1, s->step,
+                       a->rcode == 3 ? MIMI__OUT_NXDOMAIN : MIMI__OUT_NONE);
   }
   mimi_mapset_free(set);
 }
@@ -221,40 +177,46 @@ static mimi_status_t start_uri(mimi_query_t *q) {
   return MIMI_OK;
 }
 
-/* Start a lookup: its first queries, or (a MIMI URI) its mapping. */
-mimi_status_t mimi__mapping_start(mimi_query_t *q) {
-  const mimi_id_t *id = q->res->id;
-  char *name = NULL;
-  mimi_status_t st = MIMI_OK;
+/* Answers by the kind of step they serve. */
+static const mimi__sub_fn on_step[] = {
+    [MIMI_STEP_MAPPING] = on_txt,
+    [MIMI_STEP_RETRY] = on_txt,
+    [MIMI_STEP_NAPTR] = on_naptr,
+};
 
-  switch (mimi_id_class(id)) {
-  case MIMI_ID_HANDLE:
-    if (!q->ctx->sha)
-      q->ctx->sha = mimi__sha_new(); /* else (OOM) one-shot digests */
-    if ((st = mimi__name_handle_canon(mimi_id_local(id), mimi_id_domain(id),
-                                      q->ctx->sha, &name)))
-      break;
-    if (q->ctx->case_retry &&
-        (st = mimi_name_handle_retry(mimi_id_local(id), mimi_id_domain(id),
-                                     &q->retry_name)))
-      break;
-    st = mimi__lookup_send(q, name, MIMI_RR_TXT, on_txt, -1, 0);
-    break;
-  case MIMI_ID_DOMAIN:
-    if ((st = mimi_name_domain(mimi_id_domain(id), &name)) == MIMI_OK)
-      st = mimi__lookup_send(q, name, MIMI_RR_TXT, on_txt, -1, 0);
-    break;
-  case MIMI_ID_PHONE:
-    if ((st = mimi_name_enum(mimi_id_number(id), q->ctx->apexes[0], &name)))
-      break;
-    st = mimi__lookup_send(q, name, MIMI_RR_TXT, on_txt, -1, 0);
-    break;
-  case MIMI_ID_URI:
-    if ((st = start_uri(q)) == MIMI_OK)
-      mimi__endpoints_start(q);
-    break;
-  }
-  mimi_free(name);
-  return st;
+/* A NAPTR chain starts afresh at each ENUM name (§4: at most 5 steps). */
+static void sending(mimi_query_t *q, long prov, size_t step, const char *name,
+                    int hops) {
+  (void)prov;
+  if (q->walk.plan->v[step].step != MIMI_STEP_NAPTR || hops != 0)
+    return;
+  for (size_t i = 0; i < q->nvisited; i++)
+    free(q->visited[i]);
+  q->nvisited = 0;
+  if ((q->visited[0] = mimi__strdup(name)) != NULL)
+    q->nvisited = 1;
 }
 
+/* Start a lookup: its first queries (the identifier's plan), or (a MIMI
+ * URI) its mapping and its endpoints. */
+mimi_status_t mimi__mapping_start(mimi_query_t *q) {
+  const mimi_id_t *id = q->res->id;
+  mimi_plan_opts_t o = {(const char *const *)q->ctx->apexes, q->ctx->napexes,
+                        !q->ctx->case_retry};
+  mimi_status_t st;
+
+  if (mimi_id_class(id) == MIMI_ID_URI) {
+    if ((st = start_uri(q)) == MIMI_OK)
+      mimi__endpoints_start(q);
+    return st;
+  }
+  if (mimi_id_class(id) == MIMI_ID_HANDLE && !q->ctx->sha)
+    q->ctx->sha = mimi__sha_new(); /* else (OOM) one-shot digests */
+  if ((st = mimi__plan_identifier(id, &o, q->ctx->sha, &q->walk.plan)) != MIMI_OK)
+    return st;
+  q->walk.prov = -1;
+  q->walk.on = on_step;
+  q->walk.sending = sending;
+  q->res->outcome = MIMI_OUTCOME_NOTFOUND; /* until a mapping is found */
+  return mimi__walk_start(q, -1);
+}

@@ -156,7 +156,8 @@ mimi_status_t mimi__result_add_mapset(mimi_result_t *r, mimi_mapset_t *set,
 mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
                                      uint16_t qtype, int rcode,
                                      mimi_dnssec_t sec, unsigned ms,
-                                     const char *server, size_t records) {
+                                     const char *server, size_t records,
+                                     mimi__trace_step_t label) {
   if (r->ntrace == r->captrace) {
     size_t nc = r->captrace ? r->captrace * 2 : 16;
     mimi__trace_t *t = realloc(r->trace, nc * sizeof *t);
@@ -174,6 +175,7 @@ mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
     return MIMI_ENOMEM;
   }
   t->records = records;
+  t->label = label;
   t->qtype = qtype;
   t->rcode = rcode;
   t->sec = sec;
@@ -374,6 +376,26 @@ MIMI_EXPORT mimi_status_t mimi_result_trace_answer(const mimi_result_t *r,
     *server = r->trace[i].server;
   if (records)
     *records = r->trace[i].records;
+  return MIMI_OK;
+}
+
+MIMI_EXPORT mimi_status_t mimi_result_trace_step(const mimi_result_t *r,
+                                                 size_t i, mimi_step_t *step,
+                                                 size_t *index,
+                                                 const char **provider,
+                                                 unsigned *hops) {
+  if (!r || i >= r->ntrace)
+    return MIMI_EINVAL;
+  const mimi__trace_step_t *l = &r->trace[i].label;
+  if (step)
+    *step = l->step;
+  if (index)
+    *index = l->index;
+  if (provider)
+    *provider = l->prov >= 0 && (size_t)l->prov < r->nprovs ? r->provs[l->prov].name
+                                                            : NULL;
+  if (hops)
+    *hops = l->hops;
   return MIMI_OK;
 }
 

@@ -26,14 +26,23 @@ static void sub_free(mimi__sub_t *s) {
   free(s);
 }
 
+/* What the trace says of the plan step a query served. */
+static mimi__trace_step_t label(const mimi_query_t *q, const mimi__sub_t *s) {
+  const mimi_plan_t *p = s->prov < 0 ? q->walk.plan : q->ps[s->prov].walk.plan;
+  return (mimi__trace_step_t){p->v[s->step].step, s->step, s->prov,
+                              (unsigned)s->steps};
+}
+
 void mimi__lookup_release(mimi_query_t *q) {
   mimi_result_free(q->res);
   for (size_t i = 0; i < q->nvisited; i++)
     free(q->visited[i]);
-  free(q->retry_name);
-  for (size_t i = 0; i < q->nps; i++)
+  mimi_plan_free(q->walk.plan);
+  for (size_t i = 0; i < q->nps; i++) {
     for (size_t j = 0; j < q->ps[i].nvisited; j++)
       free(q->ps[i].visited[j]);
+    mimi_plan_free(q->ps[i].walk.plan);
+  }
   free(q->ps);
   free(q);
 }
@@ -68,7 +77,8 @@ void mimi__sub_on_answer(void *arg, const mimi__answer_t *a) {
   /* The trace lists what was sent: answers from the cache are not. */
   if (q->ctx->trace && !s->cached)
     (void)mimi__result_add_trace(q->res, s->name, s->qtype, a->rcode, a->sec,
-                                 (unsigned)(mimi__now_ms() - s->t0), a->server, a->n);
+                                 (unsigned)(mimi__now_ms() - s->t0), a->server, a->n,
+                                 label(q, s));
   q->refs++;
   s->fn(q, s, a);
   sub_free(s);
@@ -80,7 +90,7 @@ void mimi__sub_on_answer(void *arg, const mimi__answer_t *a) {
 
 mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
                                 uint16_t qtype, mimi__sub_fn fn, long prov,
-                                int steps) {
+                                size_t step, int steps) {
   mimi_ctx_t *ctx = q->ctx;
   mimi__sub_t *s = calloc(1, sizeof *s);
   mimi_status_t st;
@@ -92,6 +102,7 @@ mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
   s->qtype = qtype;
   s->fn = fn;
   s->prov = prov;
+  s->step = step;
   s->steps = steps;
   s->t0 = mimi__now_ms();
   if (ctx->cache && mimi__cache_get(ctx->cache, name, qtype, s->t0)) {
@@ -126,7 +137,8 @@ void mimi__lookup_cancel_subs(mimi_query_t *q, int record) {
     if (record && q->ctx->trace)
       (void)mimi__result_add_trace(q->res, s->name, s->qtype, -1,
                                    MIMI_DNSSEC_UNCHECKED,
-                                   (unsigned)(mimi__now_ms() - s->t0), NULL, 0);
+                                   (unsigned)(mimi__now_ms() - s->t0), NULL, 0,
+                                   label(q, s));
     sub_free(s);
   }
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Check a lookup's --trace against its --explain (issue 14): every query
+sent serves a step of the plan, as the plan says.
+
+  trace_plan.py EXPLAIN.json TRACE.json
+
+EXPLAIN.json is `mimi-lookup --explain --json ID`, TRACE.json is
+`mimi-lookup --trace --json ID` with the same options. For each query of
+the trace: the step it names exists, with that role and type; at hop 0 its
+name is the plan's (endpoint plans with <provider> filled in); names
+followed from answers belong to a step already sent (an endpoint's TLSA
+to a provider whose SVCB/HTTPS was); a step that waits for another is
+only sent after that one was, or after the step that one waited for
+answered NXDOMAIN (RFC 8020: then the one between is skipped).
+Prints what does not hold and exits 1; prints a one-line summary else.
+"""
+import json
+import sys
+
+FOLLOWS = {"naptr", "svcb", "https", "tlsa"}
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        explain = json.load(f)["identifiers"][0]
+    with open(sys.argv[2], encoding="utf-8") as f:
+        trace = json.load(f)["trace"]
+    uri = explain["class"] == "uri"
+    bad = []
+    sent = set()  # (provider, plan index) seen so far
+    rcode = {}    # the last rcode of each
+    for n, t in enumerate(trace):
+        prov = t["provider"]
+        if prov is None or uri:
+            plan = explain["queries"]
+        else:
+            plan = [dict(q, name=q["name"].replace("<provider>", prov))
+                    for q in explain["endpoint_queries"]]
+        i = t["plan_index"]
+        where = f"query {n + 1} ({t['name']} {t['type']}, step {i + 1}" \
+                f"{' of ' + prov if prov else ''})"
+        if not 0 <= i < len(plan):
+            bad.append(f"{where}: no such step in the plan")
+            continue
+        step = plan[i]
+        if step["step"] != t["step"] or step["type"] != t["type"]:
+            bad.append(f"{where}: plan step is {step['step']} {step['type']}, "
+                       f"trace says {t['step']} {t['type']}")
+        if t["hops"] == 0 and step["name"].lower() != t["name"].lower() \
+                and t["step"] != "tlsa":
+            bad.append(f"{where}: plan names {step['name']}")
+        if t["hops"] > 0 and t["step"] not in FOLLOWS:
+            bad.append(f"{where}: a {t['step']} step follows no names")
+        if t["hops"] > 0 and t["step"] == "tlsa":
+            # An endpoint's own TLSA: after the SVCB/HTTPS that gave it.
+            if not any((prov, j) in sent for j, q in enumerate(plan)
+                       if q["step"] in ("svcb", "https")):
+                bad.append(f"{where}: before any SVCB/HTTPS gave an endpoint")
+        elif t["hops"] > 0:
+            if (prov, i) not in sent:
+                bad.append(f"{where}: a name followed before step {i + 1} "
+                           "was sent")
+        elif step["after"] is not None:
+            # Waits for an answer: that step was sent before, or was skipped
+            # because a step it waited for found nothing there (NXDOMAIN).
+            a = step["after"]
+            while (prov, a) not in sent and plan[a]["after"] is not None:
+                a = plan[a]["after"]
+            if (prov, a) not in sent or (a != step["after"] and
+                                         rcode.get((prov, a)) != 3):
+                bad.append(f"{where}: sent before step {step['after'] + 1}, "
+                           "whose answer it waits for")
+        sent.add((prov, i))
+        rcode[(prov, i)] = t["rcode"]
+    for b in bad:
+        print(b)
+    if not bad:
+        print(f"{len(trace)} queries, each a step of the plan")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
