@@ -104,7 +104,7 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen soak test mutants test-debian13 test-chroot check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen bench-latency soak test mutants test-debian13 test-chroot check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -363,6 +363,12 @@ bench-module: all
 soak: all
 	@bash scripts/deps.sh
 	@bash bench/soak.sh $(B)
+
+# Cold lookups over a delayed network (issue 15): round trips and queries
+# against the dependency graph's depth, zone and root trust anchors.
+bench-latency: all $(B)/bench/base_unbound
+	@bash scripts/deps.sh
+	@bash bench/bench_latency.sh $(B)
 
 # BENCH_USERS=100000 for a quick run (default 1,000,000).
 bench-zonegen: all
