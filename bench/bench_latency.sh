@@ -147,7 +147,7 @@ run() {
   shift
   for r in $(seq 1 "$REPS"); do
     n0=$(wc -l < "$log"); t0=$(now_ms)
-    "$@" > "$T/out" 2>&1 || ok=0
+    "$@" > "$T/out" 2>&1 || { ok=0; [ -z "${BENCH_SHOW_FAILURES:-}" ] || { echo "failed: $*"; tail -n 5 "$T/out"; } >&2; }
     t1=$(now_ms); sleep 0.2; n1=$(wc -l < "$log")
     ms+=($(( t1 - t0 ))); qs+=($(( n1 - n0 )))
     net+=($(sed -n "$((n0 + 1)),${n1}p" "$log" | awk -v rtt="$RTT" \

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unbound.h>
 
 #include <ldns/ldns.h>
@@ -17,6 +18,13 @@
 #include "backends/backend.h"
 
 #define ROOT_ANCHOR "/usr/share/dns/root.key"
+
+/* Key prefetch (see prefetch_keys()): ancestors asked per data query, at
+ * most, from the trust anchor down; names remembered per worker (hashes in
+ * an open-addressed table, cleared when three quarters full: forgetting
+ * only costs a cache hit in libunbound). */
+#define PREFETCH_DEPTH 8
+#define PREFETCH_SLOTS 4096
 
 typedef struct ubq ubq_t;
 
@@ -30,6 +38,12 @@ typedef struct {
   const char *server; /* for the trace: the forwarder, or NULL */
   char *server_store;
   int validating; /* trust anchors were given: "insecure" is then a proof */
+  /* Owner names of the trust anchors (lower case, absolute), for the key
+   * prefetch; per worker, the names whose keys were asked already. */
+  char **anchors;
+  size_t nanchors;
+  uint64_t *asked[MIMI_MAX_WORKERS];
+  size_t nasked[MIMI_MAX_WORKERS];
 } ubb_t;
 
 struct ubq {
@@ -101,7 +115,10 @@ static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, const mimi__be_confi
   char num[32];
   int loopback = 0, rc;
 
-  if (!set_opt(ub, "qname-minimisation:", "no", err, errlen) ||
+  /* Trust-anchor signalling (RFC 8145) tells every resolver on the way
+   * which anchors this client holds, and costs a query per anchor. */
+  if (!set_opt(ub, "trust-anchor-signaling:", "no", err, errlen) ||
+      !set_opt(ub, "qname-minimisation:", "no", err, errlen) ||
       !set_opt(ub, "val-log-level:", "2", err, errlen) ||
       !set_opt(ub, "verbosity:", "0", err, errlen) ||
       !set_opt(ub, "use-syslog:", "no", err, errlen))
@@ -179,6 +196,31 @@ static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, const mimi__be_confi
 
 static void ubb_stop(void *be);
 
+/* The owner name of each anchor (its first field), once each. */
+static mimi_status_t keep_anchor_names(ubb_t *b, const mimi__tas_t *tas) {
+  if (tas->n && !(b->anchors = calloc(tas->n, sizeof *b->anchors)))
+    return MIMI_ENOMEM;
+  for (size_t i = 0; i < tas->n; i++) {
+    size_t n = strcspn(tas->rr[i], " \t");
+    char *name = mimi__strndup(tas->rr[i], n);
+    int dup = 0;
+    if (!name)
+      return MIMI_ENOMEM;
+    for (char *p = name; *p; p++)
+      *p = (char)mimi__ascii_lower((unsigned char)*p);
+    for (size_t j = 0; j < b->nanchors; j++)
+      dup |= strcmp(b->anchors[j], name) == 0;
+    if (dup)
+      free(name);
+    else
+      b->anchors[b->nanchors++] = name;
+  }
+  for (size_t w = 0; b->nanchors && w < b->nub; w++)
+    if (!(b->asked[w] = calloc(PREFETCH_SLOTS, sizeof *b->asked[w])))
+      return MIMI_ENOMEM;
+  return MIMI_OK;
+}
+
 static mimi_status_t ubb_start(const mimi__be_config_t *cfg, void **be, char *err,
                                size_t errlen) {
   ubb_t *b = calloc(1, sizeof *b);
@@ -207,6 +249,11 @@ static mimi_status_t ubb_start(const mimi__be_config_t *cfg, void **be, char *er
     }
   }
   b->validating = tas.n > 0;
+  if ((st = keep_anchor_names(b, &tas)) != MIMI_OK) {
+    mimi__ta_clear(&tas);
+    ubb_stop(b);
+    return st;
+  }
   mimi__ta_clear(&tas);
   *be = b;
   return MIMI_OK;
@@ -221,6 +268,11 @@ static void ubb_stop(void *be) {
     unlink_q(q);
     free(q);
   }
+  for (size_t i = 0; i < b->nanchors; i++)
+    free(b->anchors[i]);
+  free(b->anchors);
+  for (size_t w = 0; w < MIMI_MAX_WORKERS; w++)
+    free(b->asked[w]);
   free(b->server_store);
   free(b);
 }
@@ -287,6 +339,89 @@ done:
   free(q);
 }
 
+static uint64_t name_hash(const char *name) {
+  /* FNV-1a of the lower-cased name. */
+  uint64_t h = 1469598103934665603ULL;
+  for (const char *p = name; *p; p++)
+    h = (h ^ (uint8_t)mimi__ascii_lower((unsigned char)*p)) * 1099511628211ULL;
+  return h;
+}
+
+/* Nonzero if the worker asked for the keys at this name before; else
+ * remember that it has now. */
+static int asked_before(ubb_t *b, size_t w, const char *name) {
+  uint64_t *t = b->asked[w], h = name_hash(name) | 1; /* 0: a free slot */
+  size_t i = h % PREFETCH_SLOTS;
+  while (t[i]) {
+    if (t[i] == h)
+      return 1;
+    i = (i + 1) % PREFETCH_SLOTS;
+  }
+  if (++b->nasked[w] > PREFETCH_SLOTS * 3 / 4) {
+    memset(t, 0, PREFETCH_SLOTS * sizeof *t);
+    b->nasked[w] = 1;
+    i = h % PREFETCH_SLOTS;
+  }
+  t[i] = h;
+  return 0;
+}
+
+static void prefetch_done(void *arg, int err, struct ub_result *r) {
+  (void)arg;
+  (void)err;
+  if (r)
+    ub_resolve_free(r); /* only its effect counts: the keys in the cache */
+}
+
+static int is_anchor(const ubb_t *b, const char *name) {
+  for (size_t i = 0; i < b->nanchors; i++)
+    if (strcasecmp(b->anchors[i], name) == 0)
+      return 1;
+  return 0;
+}
+
+/*
+ * libunbound's validator fetches the keys of a chain one zone at a time,
+ * each only once the answer above it is in (DNSKEY of the anchor, DS of
+ * the child, its DNSKEY, ...): a round trip per step. Asking at once for
+ * the DNSKEY and DS of every name between the closest anchor and the name
+ * about to be queried puts them all on the wire together, before the data
+ * query, so that when its answer arrives the chain is in the cache (the
+ * answers are processed in arrival order: keys first). Which of those
+ * names are zone cuts is not known; one that is none costs a denial from
+ * the zone above. Per worker each name once; at most PREFETCH_DEPTH names
+ * below the anchor per query (bounded work for names taken from answers).
+ */
+static void prefetch_keys(ubb_t *b, size_t w, const char *name) {
+  const char *up[MIMI_MAX_NAME_WIRE / 2 + 2]; /* proper ancestors, deepest first */
+  size_t n = 0, a;
+  if (!b->asked[w])
+    return;
+  for (size_t i = 1; name[i] && n < sizeof up / sizeof *up - 1; i++)
+    if (name[i - 1] == '.')
+      up[n++] = name + i;
+  if (strcmp(name, ".") != 0)
+    up[n++] = ".";
+  for (a = 0; a < n && !is_anchor(b, up[a]); a++)
+    ;
+  if (a == n)
+    return; /* under no anchor: nothing to validate */
+  for (size_t j = a + 1, c = 0; j-- > 0 && c <= PREFETCH_DEPTH; c++) {
+    /* Service labels (_mimi, _tcp, _443: RFC 8552) and ENUM digits are
+     * seldom zone cuts: the validator finds those few itself. */
+    if (j != a && (up[j][0] == '_' || (up[j][0] >= '0' && up[j][0] <= '9' &&
+                                       up[j][1] == '.')))
+      continue;
+    if (asked_before(b, w, up[j]))
+      continue;
+    (void)ub_resolve_async(b->ubs[w], up[j], 48 /* DNSKEY */, 1, NULL,
+                           prefetch_done, NULL);
+    if (j != a) /* the anchor's DS is the anchor */
+      (void)ub_resolve_async(b->ubs[w], up[j], 43 /* DS */, 1, NULL,
+                             prefetch_done, NULL);
+  }
+}
+
 static mimi_status_t ubb_query(void *be, const char *name, uint16_t qtype,
                                mimi__answer_fn fn, void *arg, void **qid) {
   ubb_t *b = be;
@@ -297,11 +432,11 @@ static mimi_status_t ubb_query(void *be, const char *name, uint16_t qtype,
   q->b = b;
   q->fn = fn;
   q->arg = arg;
-  /* FNV-1a of the lower-cased name picks the worker. */
-  uint64_t h = 1469598103934665603ULL;
-  for (const char *p = name; *p; p++)
-    h = (h ^ (uint8_t)mimi__ascii_lower((unsigned char)*p)) * 1099511628211ULL;
-  q->ub = b->ubs[h % b->nub];
+  /* A hash of the name picks the worker (its cache then serves it). */
+  size_t w = name_hash(name) % b->nub;
+  q->ub = b->ubs[w];
+  if (b->validating)
+    prefetch_keys(b, w, name);
   rc = ub_resolve_async(q->ub, name, qtype, 1 /* IN */, q, ub_done, &q->async_id);
   if (rc != 0) {
     free(q);
