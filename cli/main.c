@@ -46,6 +46,8 @@ static void usage(FILE *f) {
         "      --no-endpoints         do not resolve provider endpoints\n"
         "      --timeout MS           longest time for one lookup (default 5000)\n"
         "      --workers N            validating threads (unbound backend, default 1)\n"
+        "  -4, -6                     only IPv4 (-4) or IPv6 (-6) servers and addresses\n"
+        "      --tcp                  every query over TCP (also: +tcp)\n"
         "  -j, --json                 JSON output, one object per line (schema 1)\n"
         "      --short                print only the mimi:// URIs found (input<TAB>uri\n"
         "                             with several identifiers); no endpoints\n"
@@ -78,7 +80,7 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 
 enum {
   OPT_STUB = 256, OPT_APEX, OPT_NO_RETRY, OPT_NO_EP, OPT_TIMEOUT, OPT_SHORT,
-  OPT_TRACE, OPT_STATS, OPT_BATCH, OPT_INFLIGHT, OPT_WORKERS
+  OPT_TRACE, OPT_STATS, OPT_BATCH, OPT_INFLIGHT, OPT_WORKERS, OPT_TCP
 };
 
 /* ADDR[#PORT] where ADDR is an IPv4 or IPv6 address (dig's "@server"). */
@@ -138,6 +140,7 @@ int main(int argc, char **argv) {
       {"port", required_argument, NULL, 'p'},
       {"in-flight", required_argument, NULL, OPT_INFLIGHT},
       {"workers", required_argument, NULL, OPT_WORKERS},
+      {"tcp", no_argument, NULL, OPT_TCP},
       {"explain", no_argument, NULL, 'e'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
@@ -151,6 +154,7 @@ int main(int argc, char **argv) {
   mimi_policy_t policy = MIMI_POLICY_REQUIRE;
   mimi_backend_t backend = MIMI_BACKEND_UNBOUND;
   unsigned long timeout = 0, workers = 1, v;
+  unsigned transport = 0; /* MIMI_TRANSPORT_* */
   int explain = 0, no_ep = 0, c;
   unsigned port = 0; /* -p: for servers given without a port */
   char err[MIMI_ERRLEN] = "";
@@ -166,7 +170,7 @@ int main(int argc, char **argv) {
     (arr)[(n)++] = optarg;                                                     \
   } while (0)
 
-  while ((c = getopt_long(argc, argv, "s:t:d:b:f:p:jehV", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "s:t:d:b:f:p:jehV46", longopts, NULL)) != -1) {
     switch (c) {
     case 's': PUSH(servers, nservers, "--server"); break;
     case OPT_STUB: PUSH(stubs, nstubs, "--stub"); break;
@@ -242,6 +246,15 @@ int main(int argc, char **argv) {
         return EXIT_USAGE;
       }
       break;
+    case '4':
+    case '6':
+      if (transport & (c == '4' ? MIMI_TRANSPORT_IPV6 : MIMI_TRANSPORT_IPV4)) {
+        fputs("mimi-lookup: -4 and -6 exclude each other\n", stderr);
+        return EXIT_USAGE;
+      }
+      transport |= c == '4' ? MIMI_TRANSPORT_IPV4 : MIMI_TRANSPORT_IPV6;
+      break;
+    case OPT_TCP: transport |= MIMI_TRANSPORT_TCP; break;
     case 'e': explain = 1; break;
     case 'h': usage(stdout); return EXIT_FOUND;
     case 'V':
@@ -259,7 +272,9 @@ int main(int argc, char **argv) {
   {
     int o = optind;
     for (int i = optind; i < argc; i++) {
-      if (argv[i][0] == '@' && is_ip_server(argv[i] + 1)) {
+      if (strcmp(argv[i], "+tcp") == 0) { /* dig's spelling */
+        transport |= MIMI_TRANSPORT_TCP;
+      } else if (argv[i][0] == '@' && is_ip_server(argv[i] + 1)) {
         if (nservers == MAX_LIST) {
           fprintf(stderr, "mimi-lookup: at most %d servers\n", MAX_LIST);
           return EXIT_USAGE;
@@ -289,7 +304,8 @@ int main(int argc, char **argv) {
       (st = mimi_ctx_set_endpoints(ctx, !no_ep)) ||
       (st = mimi_ctx_set_trace(ctx, ro.trace || ro.stats)) ||
       (timeout && (st = mimi_ctx_set_timeout(ctx, (unsigned)timeout))) ||
-      (st = mimi_ctx_set_workers(ctx, (unsigned)workers)))
+      (st = mimi_ctx_set_workers(ctx, (unsigned)workers)) ||
+      (st = mimi_ctx_set_transport(ctx, transport)))
     goto ctx_fail;
   if (popts.n_enum_apexes &&
       (st = mimi_ctx_set_enum_apexes(ctx, apexes, popts.n_enum_apexes, err, sizeof err)))

@@ -191,6 +191,24 @@ MIMI_EXPORT mimi_status_t mimi_ctx_set_cache_size(mimi_ctx_t *ctx,
  */
 MIMI_EXPORT mimi_status_t mimi_ctx_set_workers(mimi_ctx_t *ctx, unsigned workers);
 
+/** How queries reach the servers: flags for mimi_ctx_set_transport(). */
+enum {
+  MIMI_TRANSPORT_IPV4 = 1, /**< only IPv4 servers and addresses */
+  MIMI_TRANSPORT_IPV6 = 2, /**< only IPv6 servers and addresses */
+  MIMI_TRANSPORT_TCP = 4   /**< TCP for every query (no UDP) */
+};
+
+/**
+ * Restrict the address family of the servers asked (MIMI_TRANSPORT_IPV4
+ * or MIMI_TRANSPORT_IPV6, not both) and/or send every query over TCP
+ * (MIMI_TRANSPORT_TCP); 0, the default, is no restriction, UDP with TCP
+ * for truncated answers. With a family, the servers and stubs given must
+ * include one of it (mimi_ctx_start() says which do not); without servers
+ * the unbound backend resolves over that family only.
+ * @return MIMI_OK, MIMI_EINVAL (unknown flag, or both families), MIMI_EBUSY.
+ */
+MIMI_EXPORT mimi_status_t mimi_ctx_set_transport(mimi_ctx_t *ctx, unsigned flags);
+
 /** Record a trace of every query in each result (off by default). */
 MIMI_EXPORT mimi_status_t mimi_ctx_set_trace(mimi_ctx_t *ctx, int on);
 

@@ -20,7 +20,8 @@ octets) or SVCB/HTTPS ("PRIORITY TARGET", no parameters) or NAPTR ("ORDER
 PREFERENCE FLAGS SERVICES REGEXP REPLACEMENT", "-" for an empty field). A query no rule
 matches gets REFUSED.
 Answers longer than 1232 octets over UDP come back truncated (TC) and in
-full over TCP, as a server would.
+full over TCP, as a server would. With SCRIPTED_DNS_NO_UDP=1 in the
+environment, queries over UDP get no answer at all (only TCP works).
 """
 import os
 import select
@@ -155,6 +156,8 @@ def main():
             if s is udp:
                 data, peer = udp.recvfrom(65535)
                 served += 1
+                if os.environ.get("SCRIPTED_DNS_NO_UDP") == "1":
+                    continue
                 try:
                     msg = answer(data, rules, False)
                 except (ValueError, IndexError, struct.error):

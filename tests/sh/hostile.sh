@@ -123,4 +123,37 @@ serve < <(echo "n2.example.net NAPTR 0 1 100 10 - E2U+mimi - n1.example.net."; n
 out=$(enum)
 expect_contains "$out" "non-terminal rules loop" "a NAPTR loop is reported as a loop"
 
+# ---- --tcp (and dig's +tcp): every query over TCP ---------------------------
+# A server that never answers over UDP: found with --tcp, a timeout without.
+export SCRIPTED_DNS_NO_UDP=1
+serve <<'RULES'
+_mimi.example.com TXT 0 1 v=MIMI1; e=chat.example.net; a=tcp
+. * 3
+RULES
+unset SCRIPTED_DNS_NO_UDP
+for be in cares unbound; do
+  out=$(run --backend "$be" --no-endpoints --tcp alice@example.com 2>/dev/null); rc=$?
+  if [ $rc -eq 0 ] && [[ $out == *"mimi://chat.example.net/u/tcp"* ]]; then
+    ok "$be: --tcp finds it over TCP"
+  else
+    fail "$be: --tcp" "exit $rc" "$out"
+  fi
+  out=$(run --backend "$be" --no-endpoints alice@example.com +tcp 2>/dev/null); rc=$?
+  [ $rc -eq 0 ] && ok "$be: +tcp as dig spells it" || fail "$be: +tcp" "exit $rc" "$out"
+  out=$("$L" --server "127.0.0.1@$PORT" --dnssec off --timeout 1500 --backend "$be" \
+          --no-endpoints alice@example.com 2>&1); rc=$?
+  [ $rc -eq 4 ] && ok "$be: without --tcp, no answer (exit 4)" ||
+    fail "$be: without --tcp" "exit $rc, want 4" "$out"
+done
+# -4 / -6: the servers of the other family are not asked; none left is an error.
+out=$("$L" -6 --server "127.0.0.1@$PORT" --dnssec off alice@example.com 2>&1); rc=$?
+[ $rc -eq 5 ] && [[ $out == *"no IPv6 address among the servers"* ]] &&
+  ok "-6 with only an IPv4 server: configuration error naming it" ||
+  fail "-6 with only an IPv4 server" "exit $rc" "$out"
+out=$(run -4 --tcp --server ::1@9 --no-endpoints alice@example.com 2>/dev/null); rc=$?
+[ $rc -eq 0 ] && ok "-4: the IPv6 server given is not asked" || fail "-4" "exit $rc" "$out"
+out=$("$L" -4 -6 alice@example.com 2>&1); rc=$?
+[ $rc -eq 2 ] && [[ $out == *"exclude each other"* ]] && ok "-4 -6: usage error" ||
+  fail "-4 -6" "exit $rc" "$out"
+
 done_testing

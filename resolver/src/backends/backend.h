@@ -38,6 +38,8 @@ mimi_status_t mimi__server_parse(const char *s, char **out, char *err,
                                  size_t errlen);
 /* Nonzero if a normalised server address is loopback. */
 int mimi__server_is_loopback(const char *s);
+/* Nonzero if a normalised server address is IPv6. */
+int mimi__server_is_ipv6(const char *s);
 
 
 typedef struct {
@@ -62,6 +64,7 @@ typedef struct {
   unsigned timeout_ms;
   size_t cache_bytes;
   size_t workers;           /* libunbound contexts (threads) */
+  unsigned transport;       /* MIMI_TRANSPORT_* (servers already filtered) */
 } mimi__be_config_t;
 
 /* ---- Backend interface ------------------------------------------------ */

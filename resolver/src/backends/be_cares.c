@@ -184,6 +184,8 @@ static mimi_status_t channel(cab_t *b, const mimi__be_config_t *cfg, const char 
   memset(&o, 0, sizeof o);
   /* Return SERVFAIL/REFUSED answers so the rcode can be reported. */
   o.flags = ARES_FLAG_NOCHECKRESP;
+  if (cfg->transport & MIMI_TRANSPORT_TCP)
+    o.flags |= ARES_FLAG_USEVC;
   o.timeout = (int)(cfg->timeout_ms / 3 > 0 ? cfg->timeout_ms / 3 : 1);
   o.tries = 3;
   b->slot[b->nch].b = b;

@@ -123,6 +123,13 @@ static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, const mimi__be_confi
       !set_opt(ub, "verbosity:", "0", err, errlen) ||
       !set_opt(ub, "use-syslog:", "no", err, errlen))
     return MIMI_ECONFIG;
+  if ((cfg->transport & MIMI_TRANSPORT_IPV4 &&
+       !set_opt(ub, "do-ip6:", "no", err, errlen)) ||
+      (cfg->transport & MIMI_TRANSPORT_IPV6 &&
+       !set_opt(ub, "do-ip4:", "no", err, errlen)) ||
+      (cfg->transport & MIMI_TRANSPORT_TCP &&
+       !set_opt(ub, "tcp-upstream:", "yes", err, errlen)))
+    return MIMI_ECONFIG;
   snprintf(num, sizeof num, "%zu", cfg->cache_bytes / cfg->workers);
   if (!set_opt(ub, "msg-cache-size:", num, err, errlen))
     return MIMI_ECONFIG;

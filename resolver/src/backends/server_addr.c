@@ -48,3 +48,7 @@ mimi_status_t mimi__server_parse(const char *s, char **out, char *err,
 int mimi__server_is_loopback(const char *s) {
   return strncmp(s, "127.", 4) == 0 || strncmp(s, "::1@", 4) == 0;
 }
+
+int mimi__server_is_ipv6(const char *s) {
+  return strchr(s, ':') != NULL; /* "ADDR@PORT": only IPv6 has colons */
+}

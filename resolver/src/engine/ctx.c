@@ -246,6 +246,42 @@ MIMI_EXPORT mimi_status_t mimi_ctx_set_workers(mimi_ctx_t *ctx,
   return MIMI_OK;
 }
 
+MIMI_EXPORT mimi_status_t mimi_ctx_set_transport(mimi_ctx_t *ctx,
+                                                 unsigned flags) {
+  CHECK_MUTABLE(ctx);
+  if (flags & ~(unsigned)(MIMI_TRANSPORT_IPV4 | MIMI_TRANSPORT_IPV6 |
+                          MIMI_TRANSPORT_TCP) ||
+      (flags & MIMI_TRANSPORT_IPV4 && flags & MIMI_TRANSPORT_IPV6))
+    return MIMI_EINVAL;
+  ctx->transport = flags;
+  return MIMI_OK;
+}
+
+/* With one address family: the servers of that family (the others are
+ * not asked), and every stub's server of it; err says what is missing. */
+static mimi_status_t filter_family(mimi_ctx_t *ctx, size_t *n, char *err,
+                                   size_t errlen) {
+  int want6 = ctx->transport & MIMI_TRANSPORT_IPV6;
+  const char *fam = want6 ? "IPv6" : "IPv4";
+  *n = 0;
+  for (size_t i = 0; i < ctx->nservers; i++)
+    if (mimi__server_is_ipv6(ctx->servers[i]) == !!want6)
+      ctx->fam_servers[(*n)++] = ctx->servers[i];
+  if (ctx->nservers && *n == 0) {
+    mimi__seterr(err, errlen, "no %s address among the servers given "
+                 "(first: %s)", fam, ctx->servers[0]);
+    return MIMI_ECONFIG;
+  }
+  for (size_t i = 0; i < ctx->nstubs; i++) {
+    if (mimi__server_is_ipv6(ctx->stubs[i].server) != !!want6) {
+      mimi__seterr(err, errlen, "stub %s: server %s is not an %s address",
+                   ctx->stubs[i].zone, ctx->stubs[i].server, fam);
+      return MIMI_ECONFIG;
+    }
+  }
+  return MIMI_OK;
+}
+
 MIMI_EXPORT mimi_status_t mimi_ctx_set_trace(mimi_ctx_t *ctx, int on) {
   CHECK_MUTABLE(ctx);
   ctx->trace = on != 0;
@@ -281,9 +317,16 @@ MIMI_EXPORT mimi_status_t mimi_ctx_start(mimi_ctx_t *ctx, char *err,
   if (!ctx->be_ops)
     ctx->be_ops = ctx->backend_kind == MIMI_BACKEND_CARES ? &mimi__backend_cares
                                                           : &mimi__backend_unbound;
+  size_t nserv = ctx->nservers;
+  char *const *servers = ctx->servers;
+  if (ctx->transport & (MIMI_TRANSPORT_IPV4 | MIMI_TRANSPORT_IPV6)) {
+    if ((st = filter_family(ctx, &nserv, err, errlen)) != MIMI_OK)
+      return st;
+    servers = ctx->fam_servers;
+  }
   ctx->be_cfg = (mimi__be_config_t){
       .policy = ctx->policy,
-      .servers = ctx->servers, .nservers = ctx->nservers,
+      .servers = servers, .nservers = nserv,
       .stubs = ctx->stubs, .nstubs = ctx->nstubs,
       .tas = ctx->tas, .ntas = ctx->ntas,
       .ta_files = ctx->ta_files, .nta_files = ctx->nta_files,
@@ -291,6 +334,7 @@ MIMI_EXPORT mimi_status_t mimi_ctx_start(mimi_ctx_t *ctx, char *err,
       .timeout_ms = ctx->timeout_ms,
       .cache_bytes = ctx->cache_bytes,
       .workers = ctx->workers,
+      .transport = ctx->transport,
   };
   st = ctx->be_ops->start(&ctx->be_cfg, &ctx->be, err, errlen);
   if (st != MIMI_OK) {

@@ -61,6 +61,8 @@ struct mimi_ctx {
   unsigned timeout_ms;
   size_t cache_bytes;
   size_t workers;        /* libunbound contexts (threads) */
+  unsigned transport;    /* MIMI_TRANSPORT_* */
+  char *fam_servers[MIMI_MAX_SERVERS]; /* the servers of that family */
 
   const mimi__backend_t *be_ops;
   mimi__be_config_t be_cfg; /* points into the fields above */
