@@ -76,7 +76,7 @@ static void json_plan(json_t *j, const mimi_plan_t *plan) {
 }
 
 int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
-                const char *const *servers, size_t nservers, const char *const *stubs,
+                const char *path, const char *const *servers, size_t nservers, const char *const *stubs,
                 size_t nstubs, FILE *out, FILE *err) {
   int rc = EXIT_FOUND;
   mimi_plan_t *endpoints = NULL;
@@ -92,6 +92,7 @@ int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
     json_begin_object(&j);
     json_kv_int(&j, "schema", 1);
     json_kv_string(&j, "mode", "explain");
+    json_kv_string(&j, "path", path); /* mimi_ctx_path(): which way queries go */
     json_key(&j, "servers"); /* [] : recursion from the root */
     json_begin_array(&j);
     for (size_t i = 0; i < nservers; i++)
@@ -107,7 +108,7 @@ int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
   } else {
     fputs("; queries go to: ", out);
     if (!nservers)
-      fputs("no server given: recursion from the root", out);
+      fprintf(out, "no server given: %s", path);
     for (size_t i = 0; i < nservers; i++)
       fprintf(out, "%s%s", i ? ", " : "", servers[i]);
     for (size_t i = 0; i < nstubs; i++)

@@ -348,14 +348,16 @@ int main(int argc, char **argv) {
     /* The identifiers of --batch too, after those of the command line. */
     batch_t b = {0};
     int rc = EXIT_LOCAL;
+    char path[800];
+    snprintf(path, sizeof path, "%s", mimi_ctx_path(ctx) ? mimi_ctx_path(ctx) : "");
     mimi_ctx_free(ctx);
     for (int i = optind; i < argc; i++)
       if (!batch_add(&b, argv[i], 0))
         goto explain_done;
     if (ro.batch && !batch_read(&b, ro.batch))
       goto explain_done;
-    rc = explain_run(b.ids, b.n, &popts, ro.json, servers, nservers, stubs, nstubs, stdout,
-                     stderr);
+    rc = explain_run(b.ids, b.n, &popts, ro.json, path, servers, nservers, stubs, nstubs,
+                     stdout, stderr);
   explain_done:
     batch_free(&b);
     return output_closed(rc);

@@ -213,6 +213,8 @@ static void trace_step(const mimi_result_t *r, size_t i, char *buf, size_t len) 
 }
 
 void output_trace(FILE *f, const mimi_result_t *r) {
+  if (mimi_result_path(r))
+    fprintf(f, ";; via %s\n", mimi_result_path(r));
   for (size_t i = 0; i < mimi_result_trace_count(r); i++) {
     const char *name;
     uint16_t qt;
@@ -357,6 +359,7 @@ void output_json(FILE *f, const mimi_result_t *r, int trace) {
   json_end_array(&j);
 
   if (trace) {
+    json_kv_string(&j, "path", mimi_result_path(r));
     json_key(&j, "trace");
     json_begin_array(&j);
     for (size_t i = 0; i < mimi_result_trace_count(r); i++) {

@@ -293,6 +293,18 @@ MIMI_EXPORT mimi_status_t mimi_ctx_process(mimi_ctx_t *ctx);
 /** Number of lookups in progress. */
 MIMI_EXPORT size_t mimi_ctx_pending(const mimi_ctx_t *ctx);
 
+/**
+ * Which way the context's queries go, in words, once it has started: "the
+ * servers given (...)"; without servers, "the system's resolvers (...)"
+ * (resolv.conf(5), or the file the environment variable MIMI_RESOLV_CONF
+ * names) \- with the unbound backend and trust anchors, only when they pass
+ * a DNSSEC check at the first query (RFC 8027), else "iteration from the
+ * root servers: ..." saying why. Owned by the context; valid until the
+ * next mimi_ctx_process() or lookup (the check may change it), or the
+ * context's release. NULL before it starts.
+ */
+MIMI_EXPORT const char *mimi_ctx_path(const mimi_ctx_t *ctx);
+
 /* ---- Results ---------------------------------------------------------- */
 
 /** Release a result. NULL is accepted. */
@@ -431,6 +443,10 @@ MIMI_EXPORT const char *mimi_endpoint_tlsa(const mimi_endpoint_t *e, size_t i);
 
 /** DNSSEC status of the endpoint's answers (the TLSA's included). */
 MIMI_EXPORT mimi_dnssec_t mimi_endpoint_dnssec(const mimi_endpoint_t *e);
+
+/** With tracing on, which way the lookup's queries went (as
+ * mimi_ctx_path() said when it completed); else NULL. Owned by r. */
+MIMI_EXPORT const char *mimi_result_path(const mimi_result_t *r);
 
 /** Number of queries in the trace (0 unless mimi_ctx_set_trace() was on). */
 MIMI_EXPORT size_t mimi_result_trace_count(const mimi_result_t *r);

@@ -296,6 +296,46 @@ out=$("$L" --backend cares --dnssec off --server "$DEAD" --timeout 900 --no-endp
 [ $rc -eq 4 ] && ok "c-ares backend: a server that does not answer: exit 4" || fail "c-ares dead server" "exit $rc" "$out"
 expect_contains "$out" "lookup failed" "c-ares dead server: the failure is reported"
 
+# ---- without --server: the system's resolvers (resolv.conf), checked ------------
+# MIMI_RESOLV_CONF stands for /etc/resolv.conf ("ADDR@PORT": a test server).
+printf 'search example\nnameserver %s\n' "$SRV" > "$T/resolv-good"
+out=$(MIMI_RESOLV_CONF="$T/resolv-good" "$L" --trust-anchor "$TA" --timeout 4000 \
+        --no-endpoints --trace alice@example.com 2>&1); rc=$?
+if [ $rc -eq 0 ] && [[ $out == *";; via the system's resolvers ($SRV, from $T/resolv-good), answers validated here"* ]] &&
+   [[ $out == *"; fully validated"* ]]; then
+  ok "no --server: the system's resolvers pass the DNSSEC check and are used"
+else
+  fail "no --server: system resolvers" "exit $rc" "$out"
+fi
+out=$(MIMI_RESOLV_CONF="$T/resolv-good" "$L" --trust-anchor "$TA" --explain alice@example.com 2>&1)
+expect_contains "$out" "; queries go to: no server given: the system's resolvers ($SRV, from $T/resolv-good) if they pass a DNSSEC check" \
+  "--explain says which way the queries would go (and sends nothing)"
+# A resolver that strips DNSSEC (RFC 8027): its DNSKEY answers are unsigned.
+# The lookup itself goes to a stub for "." (knotd): nothing leaves loopback.
+python3 "$(dirname "$0")/../lib/scripted_dns.py" "$T/strip-port" <(printf '. * 0 1 unsigned\n') 200 30 &
+STRIP_PID=$!
+for _ in $(seq 1 50); do [ -s "$T/strip-port" ] && break; sleep 0.1; done
+printf 'nameserver 127.0.0.1@%s\n' "$(cat "$T/strip-port")" > "$T/resolv-strip"
+out=$(MIMI_RESOLV_CONF="$T/resolv-strip" "$L" --trust-anchor "$TA" --stub "example.com=$SRV" \
+        --timeout 6000 --no-endpoints --trace alice@example.com 2>&1); rc=$?
+kill "$STRIP_PID" 2>/dev/null; wait "$STRIP_PID" 2>/dev/null
+if [ $rc -eq 0 ] && [[ $out == *";; via iteration from the root servers: the system's resolvers (127.0.0.1@"*") fail the DNSSEC check (RFC 8027): their answer for "*" DNSKEY does not validate"* ]]; then
+  ok "no --server: a resolver that strips DNSSEC is detected, and not used"
+else
+  fail "no --server: stripping resolver" "exit $rc" "$out"
+fi
+# No resolver configured: iteration from the root, said so.
+: > "$T/resolv-empty"
+out=$(MIMI_RESOLV_CONF="$T/resolv-empty" "$L" --trust-anchor "$TA" --explain alice@example.com 2>&1)
+expect_contains "$out" "no server given: iteration from the root servers (no resolver in $T/resolv-empty)" \
+  "no resolver in resolv.conf: iteration from the root"
+# A timeout without --server names the way that was tried.
+printf 'nameserver %s\n' "$DEAD" > "$T/resolv-dead"
+out=$(MIMI_RESOLV_CONF="$T/resolv-dead" "$L" --backend cares --dnssec off --timeout 900 \
+        --no-endpoints alice@example.com 2>&1); rc=$?
+[ $rc -eq 4 ] && [[ $out == *"(via the system's resolvers ($T/resolv-dead), answers not validated)"* ]] &&
+  ok "a timeout without --server names the way tried" || fail "timeout names the path" "exit $rc" "$out"
+
 # ---- the library's async contract, and the libmimi(3) example ------------------------
 IT="$B/$VARIANT/tests/itest_async"
 if out=$(MIMI_TEST_SERVER="$SRV" MIMI_TEST_TA="$TA" MIMI_TEST_DEAD="$DEAD" \

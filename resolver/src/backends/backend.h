@@ -100,7 +100,13 @@ typedef struct {
   /* Backend timers: ms until process() must run, or -1. */
   int (*timeout)(void *be);
   void (*process)(void *be);
+  /* Which way the queries go, in words ("the servers given (...)", "the
+   * system's resolvers (...)", "iteration from the root servers ..."). */
+  const char *(*path)(void *be);
 } mimi__backend_t;
+
+/* Monotonic clock, milliseconds (clock.c). */
+int64_t mimi__now_ms(void);
 
 extern const mimi__backend_t mimi__backend_unbound;
 extern const mimi__backend_t mimi__backend_cares;

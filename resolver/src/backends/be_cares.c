@@ -72,6 +72,7 @@ struct cab {
 #endif
   size_t nsocks, capsocks, capready;
   int socks_oom; /* a socket could not be recorded: fail what is pending */
+  char *path;    /* which way queries go, in words */
 };
 
 struct caq {
@@ -174,6 +175,12 @@ static void sock_state(void *data, ares_socket_t fd, int readable,
   b->socks[i].events = ev;
 }
 
+/* The resolv.conf(5) to read instead of /etc/resolv.conf, or NULL. */
+static const char *resolv_conf(void) {
+  const char *f = getenv("MIMI_RESOLV_CONF");
+  return f && *f ? f : NULL;
+}
+
 static mimi_status_t channel(cab_t *b, const mimi__be_config_t *cfg, const char *zone,
                              const char *const *servers, size_t n, char *err,
                              size_t errlen) {
@@ -192,6 +199,11 @@ static mimi_status_t channel(cab_t *b, const mimi__be_config_t *cfg, const char 
   b->slot[b->nch].ch = (unsigned)b->nch;
   o.sock_state_cb = sock_state;
   o.sock_state_cb_data = &b->slot[b->nch];
+  /* MIMI_RESOLV_CONF: another resolv.conf(5), as for the unbound backend. */
+  if (resolv_conf()) {
+    mask |= ARES_OPT_RESOLVCONF;
+    o.resolvconf_path = (char *)resolv_conf();
+  }
 #ifdef ARES_OPT_QUERY_CACHE
   /* c-ares >= 1.23 caches answers itself; libmimi has its own cache (and
    * its "cold" must mean the server was asked). qcache_max_ttl 0: off. */
@@ -254,6 +266,18 @@ static mimi_status_t cab_start(const mimi__be_config_t *cfg, void **be, char *er
     const char *one[1] = {cfg->stubs[i].server};
     st = channel(b, cfg, cfg->stubs[i].zone, one, 1, err, errlen);
   }
+  if (st == MIMI_OK) {
+    mimi_buf_t p;
+    mimi__buf_init(&p);
+    if (cfg->nservers)
+      mimi__buf_addf(&p, "the servers given (%s%s), answers not validated",
+                     cfg->servers[0], cfg->nservers > 1 ? ", ..." : "");
+    else
+      mimi__buf_addf(&p, "the system's resolvers (%s), answers not validated",
+                     resolv_conf() ? resolv_conf() : "/etc/resolv.conf");
+    if (!(b->path = mimi__buf_take(&p)))
+      st = MIMI_ENOMEM;
+  }
   if (st != MIMI_OK) {
     cab_stop(b);
     return st;
@@ -284,8 +308,13 @@ static void cab_stop(void *be) {
 #if CARES_DNSREC
   free(b->events);
 #endif
+  free(b->path);
   free(b);
   ares_library_cleanup();
+}
+
+static const char *cab_path(void *be) {
+  return ((cab_t *)be)->path;
 }
 
 /* Longest stub zone that name is at or under; else the default channel. */
@@ -586,5 +615,5 @@ static void cab_process(void *be) {
 
 const mimi__backend_t mimi__backend_cares = {
     "c-ares", cab_start, cab_stop, cab_query, cab_cancel,
-    cab_pollfds, cab_timeout, cab_process,
+    cab_pollfds, cab_timeout, cab_process, cab_path,
 };

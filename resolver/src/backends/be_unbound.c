@@ -7,6 +7,7 @@
  * per-query timeout; the lookup engine enforces deadlines and cancels.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,11 @@
 typedef struct ubq ubq_t;
 
 typedef struct {
+  int done, secure;
+  char why[256];
+} probe_t;
+
+typedef struct {
   /* One libunbound context per worker: each has its own thread, so
    * validation (the cost of a cold lookup) runs on several cores. A name
    * always goes to the same one, so its cache serves it. */
@@ -37,6 +43,23 @@ typedef struct {
   ubq_t *pending; /* every query whose callback may still fire */
   const char *server; /* for the trace: the forwarder, or NULL */
   char *server_store;
+  /* Without servers given: the system's resolvers (when they pass the
+   * DNSSEC check), or iteration from the root. path says which, in words. */
+  char *sys[MIMI_MAX_SERVERS];
+  size_t nsys;
+  char *path;
+  /* The system's resolvers are checked (RFC 8027) at the first query, not
+   * at start (starting sends nothing); queries wait in `queued` until the
+   * check ends. */
+  enum { UB_READY, UB_CHECK_DUE, UB_CHECKING } state;
+  const mimi__be_config_t *cfg; /* the engine's, valid until stop */
+  mimi__tas_t tas;              /* kept for the workers made after the check */
+  struct ub_ctx *probe;
+  int probe_id;
+  int64_t probe_end;
+  probe_t pr;
+  char probe_owner[MIMI_MAX_HOST + 2];
+  ubq_t *queued;
   int validating; /* trust anchors were given: "insecure" is then a proof */
   /* Owner names of the trust anchors (lower case, absolute), for the key
    * prefetch; per worker, the names whose keys were asked already. */
@@ -50,6 +73,9 @@ struct ubq {
   ubb_t *b;
   struct ub_ctx *ub;
   ubq_t *prev, *next;
+  char *name;         /* while queued: what to ask */
+  uint16_t qtype;
+  int queued;
   int async_id;
   int cancelled;
   mimi__answer_fn fn;
@@ -59,6 +85,8 @@ struct ubq {
 static void unlink_q(ubq_t *q) {
   if (q->prev)
     q->prev->next = q->next;
+  else if (q->queued)
+    q->b->queued = q->next;
   else
     q->b->pending = q->next;
   if (q->next)
@@ -146,6 +174,15 @@ static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, const mimi__be_confi
   }
   if (cfg->nservers)
     b->server = cfg->servers[0];
+  for (size_t i = 0; i < b->nsys; i++) {
+    loopback |= mimi__server_is_loopback(b->sys[i]);
+    if ((rc = ub_ctx_set_fwd(ub, b->sys[i])) != 0) {
+      mimi__seterr(err, errlen, "system resolver %s: %s", b->sys[i], ub_strerror(rc));
+      return MIMI_ECONFIG;
+    }
+  }
+  if (b->nsys)
+    b->server = b->sys[0];
   for (size_t i = 0; i < cfg->nstubs; i++) {
     loopback |= mimi__server_is_loopback(cfg->stubs[i].server);
     if ((rc = ub_ctx_set_stub(ub, cfg->stubs[i].zone, cfg->stubs[i].server,
@@ -203,6 +240,20 @@ static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, const mimi__be_confi
 
 static void ubb_stop(void *be);
 
+static void probe_done(void *arg, int err, struct ub_result *r) {
+  probe_t *p = arg;
+  p->done = 1;
+  p->secure = err == 0 && r && r->secure && r->havedata && r->rcode == 0;
+  snprintf(p->why, sizeof p->why, "%s", err ? ub_strerror(err)
+                                   : r && r->why_bogus ? r->why_bogus
+                                   : r && r->rcode ? "an error rcode"
+                                   : r && !r->havedata ? "no DNSKEY in it"
+                                   : r && !r->secure ? "unsigned"
+                                                     : "");
+  if (r)
+    ub_resolve_free(r);
+}
+
 /* The owner name of each anchor (its first field), once each. */
 static mimi_status_t keep_anchor_names(ubb_t *b, const mimi__tas_t *tas) {
   if (tas->n && !(b->anchors = calloc(tas->n, sizeof *b->anchors)))
@@ -222,46 +273,235 @@ static mimi_status_t keep_anchor_names(ubb_t *b, const mimi__tas_t *tas) {
     else
       b->anchors[b->nanchors++] = name;
   }
-  for (size_t w = 0; b->nanchors && w < b->nub; w++)
+  for (size_t w = 0; b->nanchors && w < b->cfg->workers; w++)
     if (!(b->asked[w] = calloc(PREFETCH_SLOTS, sizeof *b->asked[w])))
       return MIMI_ENOMEM;
   return MIMI_OK;
 }
 
-static mimi_status_t ubb_start(const mimi__be_config_t *cfg, void **be, char *err,
-                               size_t errlen) {
-  ubb_t *b = calloc(1, sizeof *b);
-  mimi__tas_t tas = {0};
-  mimi_status_t st;
-  *be = NULL;
-  if (!b)
-    return MIMI_ENOMEM;
-  if ((st = load_anchors(cfg, &tas, err, errlen)) != MIMI_OK) {
-    mimi__ta_clear(&tas);
-    free(b);
-    return st;
+/* The resolvers the system is configured with ("nameserver" lines of
+ * resolv.conf(5); MIMI_RESOLV_CONF names another file), of the family
+ * asked for, normalised; at most MIMI_MAX_SERVERS. */
+static void read_resolv_conf(ubb_t *b, const mimi__be_config_t *cfg,
+                             const char *file) {
+  FILE *f = fopen(file, "r");
+  char line[512];
+  if (!f)
+    return;
+  while (b->nsys < MIMI_MAX_SERVERS && fgets(line, sizeof line, f)) {
+    char *p = line, *addr, *norm = NULL;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (strncmp(p, "nameserver", 10) != 0 || (p[10] != ' ' && p[10] != '\t'))
+      continue;
+    addr = p + 10;
+    addr += strspn(addr, " \t");
+    addr[strcspn(addr, " \t\r\n#;%")] = '\0'; /* no IPv6 zone index */
+    if (mimi__server_parse(addr, &norm, NULL, 0) != MIMI_OK)
+      continue; /* not an address: ignored, as the C library does */
+    if ((cfg->transport & MIMI_TRANSPORT_IPV4 && mimi__server_is_ipv6(norm)) ||
+        (cfg->transport & MIMI_TRANSPORT_IPV6 && !mimi__server_is_ipv6(norm))) {
+      free(norm);
+      continue;
+    }
+    b->sys[b->nsys++] = norm;
   }
-  for (size_t i = 0; i < cfg->workers; i++) {
+  fclose(f);
+}
+
+/* The workers (libunbound contexts), configured for the path chosen: the
+ * servers given, the system's resolvers (b->sys), or iteration. */
+static mimi_status_t make_workers(ubb_t *b, char *err, size_t errlen) {
+  mimi_status_t st;
+  for (size_t i = 0; i < b->nub; i++)
+    ub_ctx_delete(b->ubs[i]);
+  b->nub = 0;
+  for (size_t i = 0; i < b->cfg->workers; i++) {
     if (!(b->ubs[i] = ub_ctx_create())) {
       mimi__seterr(err, errlen, "libunbound: cannot create a context");
-      mimi__ta_clear(&tas);
-      ubb_stop(b);
       return MIMI_ENOMEM;
     }
     b->nub++;
-    if ((st = configure(b, b->ubs[i], cfg, &tas, err, errlen)) != MIMI_OK) {
-      mimi__ta_clear(&tas);
-      ubb_stop(b);
+    if ((st = configure(b, b->ubs[i], b->cfg, &b->tas, err, errlen)) != MIMI_OK)
       return st;
-    }
   }
-  b->validating = tas.n > 0;
-  if ((st = keep_anchor_names(b, &tas)) != MIMI_OK) {
-    mimi__ta_clear(&tas);
+  return MIMI_OK;
+}
+
+static mimi_status_t set_path(ubb_t *b, const char *fmt, ...) MIMI_PRINTF(2, 3);
+static mimi_status_t set_path(ubb_t *b, const char *fmt, ...) {
+  char buf[700];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  free(b->path);
+  return (b->path = mimi__strdup(buf)) ? MIMI_OK : MIMI_ENOMEM;
+}
+
+static void sys_list(const ubb_t *b, char *buf, size_t len) {
+  buf[0] = '\0';
+  for (size_t i = 0; i < b->nsys && strlen(buf) + 50 < len; i++)
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", b->sys[i]);
+}
+
+static const char *resolv_conf_file(void) {
+  const char *file = getenv("MIMI_RESOLV_CONF");
+  return file && *file ? file : "/etc/resolv.conf";
+}
+
+/*
+ * RFC 8027 (DNSSEC roadblock avoidance): a resolver on the path may strip
+ * signatures, refuse DNSKEY or DS queries, or fail on the DO bit. Before
+ * the system's resolvers serve validating lookups, they are asked for the
+ * DNSKEY of the first trust anchor's zone, validated here: only a secure
+ * answer within the lookup timeout (at most 3 s) lets them be used; else
+ * the lookups iterate from the root. Sent with the first query, so that
+ * starting a context sends nothing.
+ */
+static void check_send(ubb_t *b) {
+  size_t n = strcspn(b->tas.rr[0], " \t");
+  char *owner = b->probe_owner;
+  int loopback = 0;
+  snprintf(owner, sizeof b->probe_owner, "%.*s",
+           (int)(n < sizeof b->probe_owner - 1 ? n : sizeof b->probe_owner - 1),
+           b->tas.rr[0]);
+  b->state = UB_CHECKING;
+  b->probe_end = mimi__now_ms() + (b->cfg->timeout_ms < 3000 ? b->cfg->timeout_ms : 3000);
+  memset(&b->pr, 0, sizeof b->pr);
+  if (!(b->probe = ub_ctx_create())) {
+    b->pr.done = 1;
+    snprintf(b->pr.why, sizeof b->pr.why, "out of memory");
+    return;
+  }
+  for (size_t i = 0; i < b->nsys; i++) {
+    loopback |= mimi__server_is_loopback(b->sys[i]);
+    (void)ub_ctx_set_fwd(b->probe, b->sys[i]);
+  }
+  (void)ub_ctx_set_option(b->probe, "trust-anchor-signaling:", "no");
+  (void)ub_ctx_set_option(b->probe, "verbosity:", "0");
+  (void)ub_ctx_set_option(b->probe, "val-log-level:", "0");
+  if (loopback)
+    (void)ub_ctx_set_option(b->probe, "do-not-query-localhost:", "no");
+  for (size_t i = 0; i < b->tas.n; i++)
+    (void)ub_ctx_add_ta(b->probe, b->tas.rr[i]);
+  if (ub_ctx_async(b->probe, 1) != 0 ||
+      ub_resolve_async(b->probe, owner, 48 /* DNSKEY */, 1, &b->pr, probe_done,
+                       &b->probe_id) != 0) {
+    b->pr.done = 1;
+    snprintf(b->pr.why, sizeof b->pr.why, "cannot ask them");
+  }
+}
+
+static void fail_q(ubq_t *q, mimi_failure_t f, const char *why) {
+  mimi__answer_t a;
+  memset(&a, 0, sizeof a);
+  a.rcode = -1;
+  a.fail = f;
+  a.why = why;
+  q->fn(q->arg, &a);
+}
+
+static void send_q(ubb_t *b, ubq_t *q);
+
+/* The check has ended: choose the path, make the workers, send what
+ * waited. Callbacks may fire (from process()). */
+static void check_done(ubb_t *b) {
+  char list[200], err[MIMI_ERRLEN] = "";
+  mimi_status_t st = MIMI_OK;
+  sys_list(b, list, sizeof list);
+  if (b->probe) {
+    if (!b->pr.done)
+      (void)ub_cancel(b->probe, b->probe_id);
+    ub_ctx_delete(b->probe); /* probe_done never fires after this */
+    b->probe = NULL;
+  }
+  if (b->pr.done && b->pr.secure) {
+    st = set_path(b, "the system's resolvers (%s, from %s), answers validated here",
+                  list, resolv_conf_file());
+    if (st == MIMI_OK)
+      st = make_workers(b, err, sizeof err);
+  } else {
+    if (b->pr.done)
+      st = set_path(b, "iteration from the root servers: the system's resolvers (%s) "
+                    "fail the DNSSEC check (RFC 8027): their answer for %s DNSKEY "
+                    "does not validate (%s)", list, b->probe_owner, b->pr.why);
+    else
+      st = set_path(b, "iteration from the root servers: the system's resolvers (%s) "
+                    "fail the DNSSEC check (RFC 8027): no answer for %s DNSKEY in %u ms",
+                    list, b->probe_owner,
+                    b->cfg->timeout_ms < 3000 ? b->cfg->timeout_ms : 3000);
+    for (size_t i = 0; i < b->nsys; i++)
+      free(b->sys[i]);
+    b->nsys = 0; /* the workers made at start iterate already */
+  }
+  b->state = UB_READY;
+  mimi__ta_clear(&b->tas);
+  while (b->queued) {
+    ubq_t *q = b->queued;
+    unlink_q(q);
+    q->queued = 0;
+    if (st != MIMI_OK) {
+      fail_q(q, MIMI_FAIL_INTERNAL, err[0] ? err : "out of memory");
+      free(q->name);
+      free(q);
+      continue;
+    }
+    send_q(b, q);
+  }
+}
+
+static mimi_status_t ubb_start(const mimi__be_config_t *cfg, void **be, char *err,
+                               size_t errlen) {
+  ubb_t *b = calloc(1, sizeof *b);
+  mimi_status_t st;
+  char list[200];
+  *be = NULL;
+  if (!b)
+    return MIMI_ENOMEM;
+  b->cfg = cfg;
+  if ((st = load_anchors(cfg, &b->tas, err, errlen)) != MIMI_OK) {
     ubb_stop(b);
     return st;
   }
-  mimi__ta_clear(&tas);
+  b->validating = b->tas.n > 0;
+  if ((st = keep_anchor_names(b, &b->tas)) != MIMI_OK) {
+    ubb_stop(b);
+    return st;
+  }
+  /* The workers as they iterate (or use the servers given): every option
+   * and anchor is checked now; the system's resolvers, when they pass the
+   * check, replace them at the first query. */
+  if ((st = make_workers(b, err, errlen)) != MIMI_OK) {
+    ubb_stop(b);
+    return st;
+  }
+  if (cfg->nservers) {
+    st = set_path(b, "the servers given (%s%s)", cfg->servers[0],
+                  cfg->nservers > 1 ? ", ..." : "");
+  } else {
+    read_resolv_conf(b, cfg, resolv_conf_file());
+    sys_list(b, list, sizeof list);
+    if (!b->nsys) {
+      st = set_path(b, "iteration from the root servers (no resolver in %s)",
+                    resolv_conf_file());
+    } else if (!b->validating) {
+      st = set_path(b, "the system's resolvers (%s, from %s)", list, resolv_conf_file());
+      if (st == MIMI_OK)
+        st = make_workers(b, err, errlen);
+    } else {
+      b->state = UB_CHECK_DUE;
+      st = set_path(b, "the system's resolvers (%s, from %s) if they pass a DNSSEC "
+                    "check at the first query (RFC 8027), else iteration from the "
+                    "root servers", list, resolv_conf_file());
+    }
+  }
+  if (st != MIMI_OK) {
+    ubb_stop(b);
+    return st;
+  }
+  if (b->state == UB_READY)
+    mimi__ta_clear(&b->tas);
   *be = b;
   return MIMI_OK;
 }
@@ -270,18 +510,34 @@ static void ubb_stop(void *be) {
   ubb_t *b = be;
   for (size_t i = 0; i < b->nub; i++)
     ub_ctx_delete(b->ubs[i]); /* no callback fires after this */
+  if (b->probe)
+    ub_ctx_delete(b->probe);
   while (b->pending) {
     ubq_t *q = b->pending;
     unlink_q(q);
     free(q);
   }
+  while (b->queued) {
+    ubq_t *q = b->queued;
+    unlink_q(q);
+    free(q->name);
+    free(q);
+  }
+  mimi__ta_clear(&b->tas);
   for (size_t i = 0; i < b->nanchors; i++)
     free(b->anchors[i]);
   free(b->anchors);
   for (size_t w = 0; w < MIMI_MAX_WORKERS; w++)
     free(b->asked[w]);
+  for (size_t i = 0; i < b->nsys; i++)
+    free(b->sys[i]);
+  free(b->path);
   free(b->server_store);
   free(b);
+}
+
+static const char *ubb_path(void *be) {
+  return ((ubb_t *)be)->path;
 }
 
 static void ub_done(void *mydata, int err, struct ub_result *r) {
@@ -429,6 +685,36 @@ static void prefetch_keys(ubb_t *b, size_t w, const char *name) {
   }
 }
 
+static void push_q(ubq_t **head, ubq_t *q) {
+  q->prev = NULL;
+  q->next = *head;
+  if (*head)
+    (*head)->prev = q;
+  *head = q;
+}
+
+/* Hand a query to its worker: from ubb_query(), or after the check. */
+static int resolve_q(ubb_t *b, ubq_t *q, const char *name, uint16_t qtype) {
+  /* A hash of the name picks the worker (its cache then serves it). */
+  size_t w = name_hash(name) % b->nub;
+  q->ub = b->ubs[w];
+  if (b->validating)
+    prefetch_keys(b, w, name);
+  return ub_resolve_async(q->ub, name, qtype, 1 /* IN */, q, ub_done, &q->async_id);
+}
+
+static void send_q(ubb_t *b, ubq_t *q) {
+  int rc = resolve_q(b, q, q->name, q->qtype);
+  free(q->name);
+  q->name = NULL;
+  if (rc != 0) {
+    fail_q(q, MIMI_FAIL_INTERNAL, ub_strerror(rc));
+    free(q);
+    return;
+  }
+  push_q(&b->pending, q);
+}
+
 static mimi_status_t ubb_query(void *be, const char *name, uint16_t qtype,
                                mimi__answer_fn fn, void *arg, void **qid) {
   ubb_t *b = be;
@@ -439,20 +725,25 @@ static mimi_status_t ubb_query(void *be, const char *name, uint16_t qtype,
   q->b = b;
   q->fn = fn;
   q->arg = arg;
-  /* A hash of the name picks the worker (its cache then serves it). */
-  size_t w = name_hash(name) % b->nub;
-  q->ub = b->ubs[w];
-  if (b->validating)
-    prefetch_keys(b, w, name);
-  rc = ub_resolve_async(q->ub, name, qtype, 1 /* IN */, q, ub_done, &q->async_id);
-  if (rc != 0) {
+  if (b->state != UB_READY) {
+    /* Waits for the check of the system's resolvers (sent now, once). */
+    if (!(q->name = mimi__strdup(name))) {
+      free(q);
+      return MIMI_ENOMEM;
+    }
+    q->qtype = qtype;
+    q->queued = 1;
+    push_q(&b->queued, q);
+    if (b->state == UB_CHECK_DUE)
+      check_send(b);
+    *qid = q;
+    return MIMI_OK;
+  }
+  if ((rc = resolve_q(b, q, name, qtype)) != 0) {
     free(q);
     return rc == UB_NOMEM ? MIMI_ENOMEM : MIMI_ECONFIG;
   }
-  q->next = b->pending;
-  if (b->pending)
-    b->pending->prev = q;
-  b->pending = q;
+  push_q(&b->pending, q);
   *qid = q;
   return MIMI_OK;
 }
@@ -463,7 +754,11 @@ static void ubb_cancel(void *be, void *qid) {
   /* UB_NOERROR: the callback will not fire, free now. Otherwise the answer
    * is already on its way: let ub_done() drop it and free. */
   (void)b;
-  if (ub_cancel(q->ub, q->async_id) == 0) {
+  if (q->queued) {
+    unlink_q(q);
+    free(q->name);
+    free(q);
+  } else if (ub_cancel(q->ub, q->async_id) == 0) {
     unlink_q(q);
     free(q);
   } else {
@@ -473,6 +768,14 @@ static void ubb_cancel(void *be, void *qid) {
 
 static size_t ubb_pollfds(void *be, struct pollfd *fds, size_t n) {
   ubb_t *b = be;
+  if (b->state == UB_CHECKING) {
+    if (n && b->probe) {
+      fds[0].fd = ub_fd(b->probe);
+      fds[0].events = POLLIN;
+      fds[0].revents = 0;
+    }
+    return b->probe ? 1 : 0;
+  }
   for (size_t i = 0; i < b->nub && i < n; i++) {
     fds[i].fd = ub_fd(b->ubs[i]);
     fds[i].events = POLLIN;
@@ -483,6 +786,12 @@ static size_t ubb_pollfds(void *be, struct pollfd *fds, size_t n) {
 
 static int ubb_timeout(void *be) {
   ubb_t *b = be;
+  if (b->state == UB_CHECKING) {
+    int64_t left = b->probe_end - mimi__now_ms();
+    if (b->pr.done || !b->probe || ub_poll(b->probe) || left <= 0)
+      return 0;
+    return left > 60000 ? 60000 : (int)left;
+  }
   for (size_t i = 0; i < b->nub; i++)
     if (ub_poll(b->ubs[i]))
       return 0;
@@ -491,6 +800,13 @@ static int ubb_timeout(void *be) {
 
 static void ubb_process(void *be) {
   ubb_t *b = be;
+  if (b->state == UB_CHECKING) {
+    if (b->probe && ub_poll(b->probe))
+      (void)ub_process(b->probe);
+    if (b->pr.done || mimi__now_ms() >= b->probe_end)
+      check_done(b);
+    return;
+  }
   for (size_t i = 0; i < b->nub; i++)
     if (ub_poll(b->ubs[i]))
       (void)ub_process(b->ubs[i]);
@@ -498,5 +814,5 @@ static void ubb_process(void *be) {
 
 const mimi__backend_t mimi__backend_unbound = {
     "unbound", ubb_start, ubb_stop, ubb_query, ubb_cancel,
-    ubb_pollfds, ubb_timeout, ubb_process,
+    ubb_pollfds, ubb_timeout, ubb_process, ubb_path,
 };

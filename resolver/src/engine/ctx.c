@@ -14,12 +14,6 @@
 #define MIN_CACHE (1u << 20)
 #define MAX_TAS 4096
 
-int64_t mimi__now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 MIMI_EXPORT mimi_status_t mimi_ctx_new(mimi_ctx_t **ctx) {
   mimi_ctx_t *c;
   if (!ctx)

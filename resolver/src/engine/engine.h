@@ -19,9 +19,6 @@
 #define MIMI_MAX_NAPTR_STEPS MIMI__NAPTR_MAX_STEPS
 #define MIMI_MAX_ALIAS_STEPS MIMI_SVCB_MAX_ALIAS_STEPS
 
-/* Monotonic clock, milliseconds. */
-int64_t mimi__now_ms(void);
-
 /* ---- Answer cache (cache.c) ---------------------------------------------- */
 
 typedef struct mimi__cache mimi__cache_t;
@@ -153,6 +150,7 @@ struct mimi_result {
   mimi_outcome_t outcome;
   mimi_failure_t fail;
   char *reason;
+  char *path;            /* which way the queries went (with trace on) */
   int ede;
   mimi_dnssec_t sec;
   mimi__mapping_t *maps; /* one array: one allocation per lookup */

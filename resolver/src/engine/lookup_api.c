@@ -140,8 +140,13 @@ void mimi__lookups_expire(mimi_ctx_t *ctx, int64_t now) {
       mimi__lookup_complete(q, MIMI_OK);
     } else {
       q->res->sec = mimi__weaker(q->res->sec, MIMI_DNSSEC_UNCHECKED);
-      mimi__lookup_fail(q, MIMI_FAIL_TIMEOUT, -1,
-                        "no answer within %u ms", ctx->timeout_ms);
+      /* Without servers given, say which way was tried (resolv.conf or
+       * the root): that is what the user must check. */
+      const char *path = ctx->nservers || !ctx->be_ops->path ? NULL
+                                                             : ctx->be_ops->path(ctx->be);
+      mimi__lookup_fail(q, MIMI_FAIL_TIMEOUT, -1, "no answer within %u ms%s%.600s%s",
+                        ctx->timeout_ms, path ? " (via " : "", path ? path : "",
+                        path ? ")" : "");
     }
   }
 }

@@ -14,10 +14,15 @@ mimi_failure_t mimi__answer_verdict(const mimi_ctx_t *ctx, const char *name,
   const char *t = mimi_rrtype_name(qtype);
   *ede = -1;
   if (a->fail != MIMI_FAIL_NONE) {
-    mimi__seterr(why, whylen, "%s %s: %s", name, t,
+    /* Without servers given, say which way was tried: resolv.conf or the
+     * root, that is what the user must check. */
+    const char *path = a->fail != MIMI_FAIL_INTERNAL && !ctx->nservers && ctx->be &&
+                               ctx->be_ops->path ? ctx->be_ops->path(ctx->be) : NULL;
+    mimi__seterr(why, whylen, "%s %s: %s%s%.400s%s", name, t,
                  a->fail == MIMI_FAIL_TIMEOUT ? "no answer in time"
                  : a->why                      ? a->why
-                                               : "no answer");
+                                               : "no answer",
+                 path ? " (via " : "", path ? path : "", path ? ")" : "");
     return a->fail;
   }
   if (a->sec == MIMI_DNSSEC_BOGUS) {

@@ -58,6 +58,7 @@ MIMI_EXPORT void mimi_result_free(mimi_result_t *r) {
   free(r->input);
   mimi_id_free(r->id);
   free(r->reason);
+  free(r->path);
   mimi__result_drop_mappings(r);
   free(r->maps);
   for (size_t i = 0; i < r->nwarns; i++)
@@ -377,6 +378,10 @@ MIMI_EXPORT mimi_status_t mimi_result_trace_answer(const mimi_result_t *r,
   if (records)
     *records = r->trace[i].records;
   return MIMI_OK;
+}
+
+MIMI_EXPORT const char *mimi_result_path(const mimi_result_t *r) {
+  return r ? r->path : NULL;
 }
 
 MIMI_EXPORT mimi_status_t mimi_result_trace_step(const mimi_result_t *r,
