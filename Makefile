@@ -15,7 +15,8 @@
 #                   (debootstrap, cached under $(B)/chroot/; needs root)
 #
 # Sources are picked up by wildcard: resolver/src/*.c is the library,
-# cli/*.c is mimi-lookup, tests/unit/test_*.c are cmocka suites,
+# cli/*.c is mimi-lookup, common/*.c is what the programs share (not the
+# library), tests/unit/test_*.c are cmocka suites,
 # tests/fuzz/fuzz_*.c are fuzz targets with corpora in tests/fuzz/corpus/NAME/,
 # tests/sh/*.sh are shell tests, man/*.[1-8] are man pages (mdoc).
 
@@ -51,6 +52,9 @@ SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 LIB_SRC    := $(sort $(wildcard resolver/src/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
+# The shared layer (JSON writer, atomic files, DNS wire helpers): linked
+# into mimi-lookup and the zone tools; the library does not use it.
+COMMON_SRC := $(sort $(wildcard common/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 MANPAGES   := $(sort $(wildcard man/*.[1-8]))
@@ -68,17 +72,16 @@ obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 LIB_OBJ      := $(call obj,rel,$(LIB_SRC))
 LIB_OBJ_ASAN := $(call obj,asan,$(LIB_SRC))
-CLI_OBJ      := $(call obj,rel,$(CLI_SRC))
-CLI_OBJ_ASAN := $(call obj,asan,$(CLI_SRC))
+CLI_OBJ      := $(call obj,rel,$(CLI_SRC) $(COMMON_SRC))
+CLI_OBJ_ASAN := $(call obj,asan,$(CLI_SRC) $(COMMON_SRC))
 
-# Zone tools: zone-tools/<tool>/*.c plus zone-tools/common/*.c and the
-# JSON writer of cli/, linked statically against libmimi like mimi-lookup.
-ZT_COMMON  := $(sort $(wildcard zone-tools/common/*.c))
+# Zone tools: zone-tools/<tool>/*.c plus common/*.c, linked statically
+# against libmimi like mimi-lookup.
 TOOL_NAMES := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard zone-tools/zone*/*.c)))))
 TOOL_BINS  := $(TOOL_NAMES:zone%=$(B)/bin/mimi-zone%)
 TOOL_ASAN  := $(TOOL_NAMES:zone%=$(B)/asan/bin/mimi-zone%)
 ZT_LIBS    := -llmdb -lpthread
-ZT_INC     := -Izone-tools/common -Icli
+ZT_INC     := -Icommon
 
 # The Knot DNS module, against the installed <knot/module.h> (libknot-dev).
 KNOT_CFLAGS := $(shell pkg-config --cflags libknot 2>/dev/null)
@@ -121,9 +124,17 @@ $(B)/asan/resolver/%.o: resolver/%.c
 # test internals (tests/unit adds -Iresolver/src).
 $(B)/rel/cli/%.o: cli/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE) -Icommon $(CFLAGS) -c $< -o $@
 
 $(B)/asan/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) -Icommon $(SAN) -O1 -g -c $< -o $@
+
+$(B)/rel/common/%.o: common/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(CFLAGS) -c $< -o $@
+
+$(B)/asan/common/%.o: common/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(SAN) -O1 -g -c $< -o $@
 
@@ -166,11 +177,11 @@ $(B)/asan/bin/mimi-lookup: $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN)
 	$(CC) $(SAN) -o $@ $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN) $(DEP_LIBS)
 
 define TOOL_template
-$(B)/bin/mimi-$(1): $$(call obj,rel,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(ZT_COMMON) cli/json.c) $$(STLIB)
+$(B)/bin/mimi-$(1): $$(call obj,rel,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(COMMON_SRC)) $$(STLIB)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS) -o $$@ $$(filter %.o,$$^) $$(STLIB) $$(DEP_LIBS) $$(ZT_LIBS)
 
-$(B)/asan/bin/mimi-$(1): $$(call obj,asan,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(ZT_COMMON) cli/json.c) $$(LIB_OBJ_ASAN)
+$(B)/asan/bin/mimi-$(1): $$(call obj,asan,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(COMMON_SRC)) $$(LIB_OBJ_ASAN)
 	@mkdir -p $$(@D)
 	$$(CC) $$(SAN) -o $$@ $$^ $$(DEP_LIBS) $$(ZT_LIBS)
 endef
@@ -203,7 +214,7 @@ $(B)/asan/tests/itest_%: $(B)/asan/tests/integration/itest_%.o $(LIB_OBJ_ASAN)
 FUZZ_TOOL_zonecheck := zonecheck
 FUZZ_TOOL_keyfile := zonegen
 fuzz_extra = $(if $(FUZZ_TOOL_$(1)),$(filter-out %/main.c,$(sort $(wildcard \
-  zone-tools/$(FUZZ_TOOL_$(1))/*.c))) $(ZT_COMMON) cli/json.c)
+  zone-tools/$(FUZZ_TOOL_$(1))/*.c))) $(COMMON_SRC))
 $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_TOOL_$(t)),$(eval \
   $(B)/rel/tests/fuzz/fuzz_$(t).o $(B)/asan/tests/fuzz/fuzz_$(t).o: \
     BASE += $(ZT_INC) -Izone-tools/$(FUZZ_TOOL_$(t)))))
@@ -234,7 +245,7 @@ test-chroot:
 # build of it for tests/sh/zonegen_tsan.sh. One compile of all its sources;
 # the libraries it calls are not instrumented, their locks are intercepted.
 ZG_TSAN := $(B)/tsan/bin/mimi-zonegen
-$(ZG_TSAN): $(LIB_SRC) $(wildcard zone-tools/zonegen/*.[ch]) $(ZT_COMMON) cli/json.c $(HEADERS)
+$(ZG_TSAN): $(LIB_SRC) $(wildcard zone-tools/zonegen/*.[ch]) $(COMMON_SRC) $(wildcard common/*.h) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iresolver/include \
 	  -Iresolver/src $(DEP_CFLAGS) $(ZT_INC) -DMIMI_BUILDING_LIBRARY \

@@ -8,7 +8,7 @@
 
 #include "exit_codes.h"
 #include "explain.h"
-#include "json.h"
+#include "json_writer.h"
 
 /* Endpoint queries depend on the providers the answers name; they are shown
  * for this placeholder provider, then displayed as "<provider>". */

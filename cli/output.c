@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "exit_codes.h"
-#include "json.h"
+#include "json_writer.h"
 #include "output.h"
 
 /* Mapping i came from the identifier (a MIMI URI), not from a DNS answer. */

@@ -8,7 +8,7 @@
 #include <ldns/ldns.h>
 #include <mimi.h>
 
-#include "json.h"
+#include "json_writer.h"
 
 /* Resolvers follow AliasMode at most this many steps (MIMI-DNS/1 §5):
  * libmimi's own limit. */

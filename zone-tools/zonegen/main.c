@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "atomic.h"
+#include "atomic_file.h"
 #include "sign.h"
 #include "zonegen.h"
 

@@ -4,8 +4,8 @@
  * is among the project's dependencies. Strings are escaped per RFC 8259 §7;
  * invalid UTF-8 is replaced by U+FFFD so the output is always valid JSON.
  */
-#ifndef MIMI_CLI_JSON_H
-#define MIMI_CLI_JSON_H
+#ifndef MIMI_JSON_WRITER_H
+#define MIMI_JSON_WRITER_H
 
 #include <stdint.h>
 #include <stdio.h>
