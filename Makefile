@@ -260,7 +260,7 @@ check: all $(CLI_ASAN) $(TOOL_ASAN) $(ZG_TSAN) $(UNIT_BINS) $(REPLAY_BINS) $(INT
 # and must make one of its covering tests fail. Prints "N of M killed".
 # (all first: the scratch tree starts from a copy of these objects.)
 mutants: all
-	@B=$(B) python3 tests/mutants/run.sh
+	@B=$(B) python3 tests/mutants/mutate.py
 
 # --- fuzzing (clang libFuzzer) -------------------------------------------
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard resolver/src/*.h) $(HEADERS) \
@@ -291,7 +291,7 @@ $(B)/bench/%: bench/%.c bench/common.h bench/cares_loop.h $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CFLAGS) -o $@ $< $(STLIB) $(DEP_LIBS)
 
-# base_cares.c's reference mode (bench/run.sh): raw c-ares + the protocol.
+# base_cares.c's reference mode (bench_resolver.sh): raw c-ares + the protocol.
 $(B)/bench/floor_cares: bench/base_cares.c bench/common.h bench/cares_loop.h $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CFLAGS) -DBENCH_FLOOR -o $@ $< $(STLIB) $(DEP_LIBS)
@@ -302,7 +302,7 @@ bench: bench-resolver bench-module bench-zonegen
 
 bench-resolver: $(BENCH_BINS)
 	@bash scripts/deps.sh
-	@bash bench/run.sh $(B)
+	@bash bench/bench_resolver.sh $(B)
 
 # --- install -------------------------------------------------------------
 # Headers go to INCLUDEDIR/mimi/ (libmimi.pc adds it: #include <mimi.h>).
@@ -359,7 +359,7 @@ demo:
 # the same run.
 bench-module: all
 	@bash scripts/deps.sh
-	@bash bench/mod_mimi.sh $(B)
+	@bash bench/bench_module.sh $(B)
 
 # Soak (not a test): knotd + mod-mimi + mod-onlinesign under dnsperf while
 # the database changes every second and knotd reloads every 20 s; 2 and 160
@@ -371,7 +371,7 @@ soak: all
 # BENCH_USERS=100000 for a quick run (default 1,000,000).
 bench-zonegen: all
 	@bash scripts/deps.sh
-	@bash bench/zonegen.sh $(B)
+	@bash bench/bench_zonegen.sh $(B)
 
 demo-shell:
 	@bash scripts/deps.sh

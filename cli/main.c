@@ -16,7 +16,7 @@
 #include "exit_codes.h"
 #include "batch.h"
 #include "explain.h"
-#include "lookup.h"
+#include "lookup_run.h"
 
 #define MAX_APEXES 16
 #define MAX_LIST 64

@@ -8,7 +8,7 @@
 # <= 0.2x, start-up < 1 s). (CSV -> LMDB speed: make bench-zonegen.)
 # Never fails on a missed target: it says so.
 #
-#   bench/mod_mimi.sh [BUILDDIR] [USERS]
+#   bench/bench_module.sh [BUILDDIR] [USERS]
 set -euo pipefail
 B=${1:-build}
 N=${2:-1000000}

@@ -11,7 +11,7 @@
 
 #include "batch.h"
 #include "exit_codes.h"
-#include "lookup.h"
+#include "lookup_run.h"
 #include "output.h"
 
 typedef struct {

@@ -13,7 +13,7 @@
 # the same way is checked with kzonecheck -d on. Never fails on a missed
 # target: it says so.
 #
-#   bench/zonegen.sh [BUILDDIR] [USERS]
+#   bench/bench_zonegen.sh [BUILDDIR] [USERS]
 set -euo pipefail
 B=${1:-build}
 N=${BENCH_USERS:-${2:-1000000}}
