@@ -121,7 +121,7 @@ $(B)/asan/resolver/%.o: resolver/%.c
 	$(CC) $(BASE) $(LIBFLAGS) $(SAN) -O1 -g -c $< -o $@
 
 # Tools and tests see only the public headers, except unit tests, which may
-# test internals (tests/unit adds -Iresolver/src).
+# test internals (tests/unit adds -Iresolver/src) and common/.
 $(B)/rel/cli/%.o: cli/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE) -Icommon $(CFLAGS) -c $< -o $@
@@ -148,11 +148,11 @@ $(B)/asan/zone-tools/%.o: zone-tools/%.c
 
 $(B)/rel/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) -Iresolver/src $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE) -Iresolver/src -Icommon $(CFLAGS) -c $< -o $@
 
 $(B)/asan/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) -Iresolver/src $(SAN) -O1 -g -c $< -o $@
+	$(CC) $(BASE) -Iresolver/src -Icommon $(SAN) -O1 -g -c $< -o $@
 
 # --- library -------------------------------------------------------------
 $(SHLIB): $(LIB_OBJ)
@@ -197,10 +197,10 @@ $(B)/plugin-knot/mod-mimi.so: plugin-knot/mod-mimi.c plugin-knot/mimi_pure.h
 
 # --- man pages (mdoc, installed as written; linted by tests/sh/man.sh) ------
 # --- tests ---------------------------------------------------------------
-$(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ)
+$(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ) $(call obj,rel,$(COMMON_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka
 
-$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(LIB_OBJ_ASAN)
+$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(LIB_OBJ_ASAN) $(call obj,asan,$(COMMON_SRC))
 	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
 
 $(B)/rel/tests/itest_%: $(B)/rel/tests/integration/itest_%.o $(LIB_OBJ)

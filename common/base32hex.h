@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /* Digits needed for n octets: a 20-octet SHA-1 hash takes 32. */
-#define BASE32HEX_LEN(n) (((n) * 8 + 4) / 5)
+#define BASE32HEX_LEN(n) ((8 * (n) + 4) / 5)
 
 /* Writes BASE32HEX_LEN(n) digits to out (no terminating NUL); returns
  * their number. */

@@ -12,7 +12,8 @@ static inline uint16_t wire_get16(const uint8_t *p) {
 }
 
 static inline uint32_t wire_get32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
 }
 
 static inline uint64_t wire_get64(const uint8_t *p) {
