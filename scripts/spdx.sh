@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # SPDX licence identifiers (see LICENSE) in the tracked source files of the
 # git work tree this is run in: C sources and headers, shell and Python
 # scripts, *.in templates, Makefiles and the man pages.
@@ -16,19 +17,6 @@ ID='SPDX-License-Identifier: MIT'
 TOP=5 # "near the top": within the first lines
 
 usage() { echo "usage: $0 --check | --add" >&2; exit 2; }
-[ $# -eq 1 ] || usage
-case "$1" in --check|--add) mode=$1 ;; *) usage ;; esac
-
-root=$(git rev-parse --show-toplevel 2>/dev/null) ||
-  { echo "spdx.sh: not inside a git work tree" >&2; exit 2; }
-cd "$root"
-
-pending=()
-if [ -f scripts/spdx-pending.txt ]; then
-  while IFS= read -r p; do
-    case "$p" in ''|'#'*) ;; *) pending+=("$p") ;; esac
-  done < scripts/spdx-pending.txt
-fi
 
 is_pending() {
   local p
@@ -66,23 +54,43 @@ add_id() { # file: the comment first, or second after a "#!" line
   rm -f "$tmp"
 }
 
-missing=0
-while IFS= read -r -d '' f; do
-  case "$f" in tests/fuzz/corpus/*) continue ;; esac
-  [ -f "$f" ] && [ ! -L "$f" ] || continue
-  is_pending "$f" && continue
-  has_id "$f" && continue
-  if [ "$mode" = --add ]; then
-    add_id "$f"
-    echo "spdx.sh: added to $f"
-  else
-    echo "$f"
-    missing=$((missing + 1))
-  fi
-done < <(git ls-files -z -- '*.c' '*.h' '*.sh' '*.py' '*.in' Makefile '*/Makefile' \
-           'man/*.[1-8]')
+# All in one function, read whole before it runs: --add may rewrite this
+# very file, and bash reads a script as it goes.
+main() {
+  [ $# -eq 1 ] || usage
+  case "$1" in --check|--add) mode=$1 ;; *) usage ;; esac
 
-if [ "$missing" -ne 0 ]; then
-  echo "spdx.sh: $missing file(s) without \"$ID\" near the top (scripts/spdx.sh --add)" >&2
-  exit 1
-fi
+  root=$(git rev-parse --show-toplevel 2>/dev/null) ||
+    { echo "spdx.sh: not inside a git work tree" >&2; exit 2; }
+  cd "$root"
+
+  pending=()
+  if [ -f scripts/spdx-pending.txt ]; then
+    while IFS= read -r p; do
+      case "$p" in ''|'#'*) ;; *) pending+=("$p") ;; esac
+    done < scripts/spdx-pending.txt
+  fi
+
+  missing=0
+  while IFS= read -r -d '' f; do
+    case "$f" in tests/fuzz/corpus/*) continue ;; esac
+    [ -f "$f" ] && [ ! -L "$f" ] || continue
+    is_pending "$f" && continue
+    has_id "$f" && continue
+    if [ "$mode" = --add ]; then
+      add_id "$f"
+      echo "spdx.sh: added to $f"
+    else
+      echo "$f"
+      missing=$((missing + 1))
+    fi
+  done < <(git ls-files -z -- '*.c' '*.h' '*.sh' '*.py' '*.in' Makefile '*/Makefile' \
+             'man/*.[1-8]')
+
+  if [ "$missing" -ne 0 ]; then
+    echo "spdx.sh: $missing file(s) without \"$ID\" near the top (scripts/spdx.sh --add)" >&2
+    exit 1
+  fi
+}
+
+main "$@"; exit $?
