@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mimi-dns — top-level GNU Makefile.
 #
 #   make            library (shared + static), tools

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark (not a test): knotd serving 1,000,000 users from a static zone
 # file versus from mod-mimi's LMDB database, measured in the same run on
 # loopback with dnsperf: 20,000 query names (80% existing, 20% missing),

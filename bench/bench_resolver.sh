@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make bench: the resolver against raw libunbound and raw c-ares, on one
 # generated signed zone served by knotd on 127.0.0.1 (tests/lib/knot.sh).
 # Not a test: prints the table and whether each target is met; a missed

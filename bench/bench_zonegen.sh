@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark (not a test): signing a zone of N users (default 1,000,000;
 # BENCH_USERS=100000 for a quick run) with ECDSA P-256 and NSEC3 (no salt,
 # 0 iterations), measured in the same run:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared by the benchmark programs: the names file, per-lookup latency
  * records, and the one result line bench/bench_resolver.sh reads:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Owner names for the benchmark zone, from libmimi's own codec
  * (mimi_name_handle(), MIMI-DNS/1 §2): one line per user,

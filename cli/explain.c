@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-lookup --explain. The plan comes from the library (mimi_plan_*), the
  * same code the resolver follows, so the explanation cannot drift from what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-lookup: resolving identifiers with the asynchronous API, many in
  * flight at once, printing results in input order as they complete.

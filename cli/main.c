@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-lookup — find where to message someone, from the DNS (MIMI-DNS/1):
  * identifier → providers, accounts and endpoints, each with its DNSSEC

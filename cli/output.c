@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-lookup: printing results as text (delv-style trust lines) or JSON. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Atomic file output: temporary file + fsync + rename (see atomic_file.h). */
 #include <errno.h>
 #include <fcntl.h>

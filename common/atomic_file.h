@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Atomic file output (the zone tools): write to a temporary file in the
  * target's directory, fsync, then rename over the target. A reader sees the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Base 32 with the extended hex alphabet; see base32hex.h. */
 #include "base32hex.h"
 

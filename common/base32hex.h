@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Base 32 with the extended hex alphabet (RFC 4648 §7), lower case and
  * without padding, as NSEC3 owner names and the Next Hashed Owner Name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Streaming JSON writer; see json_writer.h. */
 #include <string.h>
 

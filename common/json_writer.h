@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A minimal streaming JSON writer for the tools' --json output (RFC 8259).
  * Written by hand: the output is small and flat, and no Debian JSON library

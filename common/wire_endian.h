@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Network byte order (RFC 1035 §2.3.2: most significant octet first) for
  * DNS wire fields, read from and written to unaligned octet buffers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wire-format domain names; see wire_name.h. */
 #include "wire_name.h"
 

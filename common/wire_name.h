@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Uncompressed wire-format domain names (RFC 1035 §3.1): a sequence of
  * length-prefixed labels ending in the root's zero octet.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Curated mutation run (issue 19): does the test suite catch plausible bugs?
 
 For each mutant of tests/mutants/mutants.txt: copy the tree git knows once

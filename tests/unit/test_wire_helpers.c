@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The DNS wire helpers of common/: byte order, wire names, base32hex. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-zonecheck internals: the zone as read, the findings, the checks. */
 #ifndef MIMI_ZC_H
 #define MIMI_ZC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The denial-of-existence chain and the output order. NSEC (RFC 4034 §4)
  * links the names with records in canonical order, so the order is the

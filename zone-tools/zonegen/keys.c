@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DNSSEC keys for mimi-zonegen --sign, in the BIND file format that
  * dnssec-keygen and ldns-keygen write: Kname.+alg+tag.key (the DNSKEY RR)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CSV rows (MIMI-DNS/1 §7) → MIMI TXT RRs (§3) at the owner names of §2,
  * and with --naptr the ENUM NAPTR of §4. Everything about the records goes

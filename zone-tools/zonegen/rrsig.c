@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Signing and writing a run of the output order, in one thread: the
  * records of each name, an RRSIG for each authoritative RRset (RFC 4034

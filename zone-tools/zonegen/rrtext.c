@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Presentation of RRs from their wire form, for the signer: it keeps only
  * the wire data of the rows in memory (the sort key) and makes each line

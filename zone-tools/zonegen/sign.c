@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-zonegen --sign: the zone's DNSKEY RRset (and NSEC3PARAM), then the
  * whole zone signed in canonical order. The output order is cut into

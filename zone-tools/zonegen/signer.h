@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The signer's state, shared by owner_names.c, chain.c, rrsig.c and sign.c. */
 #ifndef MIMI_ZG_SIGNER_H
 #define MIMI_ZG_SIGNER_H

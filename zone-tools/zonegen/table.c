@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The record table of mimi-zonegen: canonical order, duplicates removed. */
 #include <stdlib.h>
 #include <string.h>
