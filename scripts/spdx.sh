@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # SPDX licence identifiers (see LICENSE) in the tracked source files of the
 # git work tree this is run in: C sources and headers, shell and Python
-# scripts, *.in templates, Makefiles and the man pages.
+# scripts, *.in templates, Makefiles and the man pages. Outside a git work
+# tree (a copy of its files, as make test-debian13 makes), the same kinds of
+# files below the current directory, build directories left out.
 #
 #   scripts/spdx.sh --check   name the files without an identifier near the
 #                             top; exit 1 if there is any
@@ -54,15 +56,28 @@ add_id() { # file: the comment first, or second after a "#!" line
   rm -f "$tmp"
 }
 
+# The candidate files, NUL-terminated, relative to the top of the tree.
+list_files() {
+  if [ "$in_git" = 1 ]; then
+    git ls-files -z -- '*.c' '*.h' '*.sh' '*.py' '*.in' Makefile '*/Makefile' 'man/*.[1-8]'
+  else
+    find . \( -path ./.git -o -path ./build -o -path './build-*' \) -prune -o -type f \
+      \( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' -o -name '*.in' -o -name Makefile \
+      -o -path './man/*.[1-8]' \) -printf '%P\0' | sort -z
+  fi
+}
+
 # All in one function, read whole before it runs: --add may rewrite this
 # very file, and bash reads a script as it goes.
 main() {
   [ $# -eq 1 ] || usage
   case "$1" in --check|--add) mode=$1 ;; *) usage ;; esac
 
-  root=$(git rev-parse --show-toplevel 2>/dev/null) ||
-    { echo "spdx.sh: not inside a git work tree" >&2; exit 2; }
-  cd "$root"
+  in_git=0
+  if root=$(git rev-parse --show-toplevel 2>/dev/null); then
+    in_git=1
+    cd "$root"
+  fi
 
   pending=()
   if [ -f scripts/spdx-pending.txt ]; then
@@ -84,8 +99,7 @@ main() {
       echo "$f"
       missing=$((missing + 1))
     fi
-  done < <(git ls-files -z -- '*.c' '*.h' '*.sh' '*.py' '*.in' Makefile '*/Makefile' \
-             'man/*.[1-8]')
+  done < <(list_files)
 
   if [ "$missing" -ne 0 ]; then
     echo "spdx.sh: $missing file(s) without \"$ID\" near the top (scripts/spdx.sh --add)" >&2
