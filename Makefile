@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mimi-dns — top-level GNU Makefile.
 #
 #   make            library (shared + static), tools
@@ -15,7 +16,8 @@
 #                   (debootstrap, cached under $(B)/chroot/; needs root)
 #
 # Sources are picked up by wildcard: resolver/src/<layer>/*.c is the library,
-# cli/*.c is mimi-lookup, tests/unit/test_*.c are cmocka suites,
+# cli/*.c is mimi-lookup, common/*.c is what the programs share (not the
+# library), tests/unit/test_*.c are cmocka suites,
 # tests/fuzz/fuzz_*.c are fuzz targets with corpora in tests/fuzz/corpus/NAME/,
 # tests/sh/*.sh are shell tests, man/*.[1-8] are man pages (mdoc).
 
@@ -58,6 +60,9 @@ LIB_LAYERS := codec backends engine
 LIB_SRC    := $(sort $(foreach l,$(LIB_LAYERS),$(wildcard resolver/src/$(l)/*.c)))
 LIB_HDRS   := $(sort $(foreach l,$(LIB_LAYERS),$(wildcard resolver/src/$(l)/*.h)))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
+# The shared layer (JSON writer, atomic files, DNS wire helpers): linked
+# into mimi-lookup and the zone tools; the library does not use it.
+COMMON_SRC := $(sort $(wildcard common/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 MANPAGES   := $(sort $(wildcard man/*.[1-8]))
@@ -75,17 +80,16 @@ obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 LIB_OBJ      := $(call obj,rel,$(LIB_SRC))
 LIB_OBJ_ASAN := $(call obj,asan,$(LIB_SRC))
-CLI_OBJ      := $(call obj,rel,$(CLI_SRC))
-CLI_OBJ_ASAN := $(call obj,asan,$(CLI_SRC))
+CLI_OBJ      := $(call obj,rel,$(CLI_SRC) $(COMMON_SRC))
+CLI_OBJ_ASAN := $(call obj,asan,$(CLI_SRC) $(COMMON_SRC))
 
-# Zone tools: zone-tools/<tool>/*.c plus zone-tools/common/*.c and the
-# JSON writer of cli/, linked statically against libmimi like mimi-lookup.
-ZT_COMMON  := $(sort $(wildcard zone-tools/common/*.c))
+# Zone tools: zone-tools/<tool>/*.c plus common/*.c, linked statically
+# against libmimi like mimi-lookup.
 TOOL_NAMES := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard zone-tools/zone*/*.c)))))
 TOOL_BINS  := $(TOOL_NAMES:zone%=$(B)/bin/mimi-zone%)
 TOOL_ASAN  := $(TOOL_NAMES:zone%=$(B)/asan/bin/mimi-zone%)
 ZT_LIBS    := -llmdb -lpthread
-ZT_INC     := -Izone-tools/common -Icli
+ZT_INC     := -Icommon
 
 # The Knot DNS module, against the installed <knot/module.h> (libknot-dev).
 KNOT_CFLAGS := $(shell pkg-config --cflags libknot 2>/dev/null)
@@ -125,12 +129,20 @@ $(B)/asan/resolver/%.o: resolver/%.c
 	$(CC) $(BASE) $(LIBFLAGS) $(SAN) -O1 -g -c $< -o $@
 
 # Tools and tests see only the public headers, except unit tests, which may
-# test internals (tests/unit adds -Iresolver/src).
+# test internals (tests/unit adds -Iresolver/src) and common/.
 $(B)/rel/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) -Icommon $(CFLAGS) -c $< -o $@
+
+$(B)/asan/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) -Icommon $(SAN) -O1 -g -c $< -o $@
+
+$(B)/rel/common/%.o: common/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CFLAGS) -c $< -o $@
 
-$(B)/asan/cli/%.o: cli/%.c
+$(B)/asan/common/%.o: common/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(SAN) -O1 -g -c $< -o $@
 
@@ -144,11 +156,11 @@ $(B)/asan/zone-tools/%.o: zone-tools/%.c
 
 $(B)/rel/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) -Iresolver/src $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE) -Iresolver/src -Icommon $(CFLAGS) -c $< -o $@
 
 $(B)/asan/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) -Iresolver/src $(SAN) -O1 -g -c $< -o $@
+	$(CC) $(BASE) -Iresolver/src -Icommon $(SAN) -O1 -g -c $< -o $@
 
 # --- library -------------------------------------------------------------
 $(SHLIB): $(LIB_OBJ)
@@ -173,11 +185,11 @@ $(B)/asan/bin/mimi-lookup: $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN)
 	$(CC) $(SAN) -o $@ $(CLI_OBJ_ASAN) $(LIB_OBJ_ASAN) $(DEP_LIBS)
 
 define TOOL_template
-$(B)/bin/mimi-$(1): $$(call obj,rel,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(ZT_COMMON) cli/json.c) $$(STLIB)
+$(B)/bin/mimi-$(1): $$(call obj,rel,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(COMMON_SRC)) $$(STLIB)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS) -o $$@ $$(filter %.o,$$^) $$(STLIB) $$(DEP_LIBS) $$(ZT_LIBS)
 
-$(B)/asan/bin/mimi-$(1): $$(call obj,asan,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(ZT_COMMON) cli/json.c) $$(LIB_OBJ_ASAN)
+$(B)/asan/bin/mimi-$(1): $$(call obj,asan,$$(sort $$(wildcard zone-tools/$(1)/*.c)) $$(COMMON_SRC)) $$(LIB_OBJ_ASAN)
 	@mkdir -p $$(@D)
 	$$(CC) $$(SAN) -o $$@ $$^ $$(DEP_LIBS) $$(ZT_LIBS)
 endef
@@ -193,10 +205,10 @@ $(B)/plugin-knot/mod-mimi.so: plugin-knot/mod-mimi.c plugin-knot/mimi_pure.h
 
 # --- man pages (mdoc, installed as written; linted by tests/sh/man.sh) ------
 # --- tests ---------------------------------------------------------------
-$(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ)
+$(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ) $(call obj,rel,$(COMMON_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka
 
-$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(LIB_OBJ_ASAN)
+$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(LIB_OBJ_ASAN) $(call obj,asan,$(COMMON_SRC))
 	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
 
 $(B)/rel/tests/itest_%: $(B)/rel/tests/integration/itest_%.o $(LIB_OBJ)
@@ -210,7 +222,7 @@ $(B)/asan/tests/itest_%: $(B)/asan/tests/integration/itest_%.o $(LIB_OBJ_ASAN)
 FUZZ_TOOL_zonecheck := zonecheck
 FUZZ_TOOL_keyfile := zonegen
 fuzz_extra = $(if $(FUZZ_TOOL_$(1)),$(filter-out %/main.c,$(sort $(wildcard \
-  zone-tools/$(FUZZ_TOOL_$(1))/*.c))) $(ZT_COMMON) cli/json.c)
+  zone-tools/$(FUZZ_TOOL_$(1))/*.c))) $(COMMON_SRC))
 $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_TOOL_$(t)),$(eval \
   $(B)/rel/tests/fuzz/fuzz_$(t).o $(B)/asan/tests/fuzz/fuzz_$(t).o: \
     BASE += $(ZT_INC) -Izone-tools/$(FUZZ_TOOL_$(t)))))
@@ -241,7 +253,7 @@ test-chroot:
 # build of it for tests/sh/zonegen_tsan.sh. One compile of all its sources;
 # the libraries it calls are not instrumented, their locks are intercepted.
 ZG_TSAN := $(B)/tsan/bin/mimi-zonegen
-$(ZG_TSAN): $(LIB_SRC) $(LIB_HDRS) $(wildcard zone-tools/zonegen/*.[ch]) $(ZT_COMMON) cli/json.c $(HEADERS)
+$(ZG_TSAN): $(LIB_SRC) $(LIB_HDRS) $(wildcard zone-tools/zonegen/*.[ch]) $(COMMON_SRC) $(wildcard common/*.h) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iresolver/include \
 	  -Iresolver/src $(DEP_CFLAGS) $(ZT_INC) -DMIMI_BUILDING_LIBRARY \
@@ -256,7 +268,7 @@ check: all $(CLI_ASAN) $(TOOL_ASAN) $(ZG_TSAN) $(UNIT_BINS) $(REPLAY_BINS) $(INT
 # and must make one of its covering tests fail. Prints "N of M killed".
 # (all first: the scratch tree starts from a copy of these objects.)
 mutants: all
-	@B=$(B) python3 tests/mutants/run.sh
+	@B=$(B) python3 tests/mutants/mutate.py
 
 # --- fuzzing (clang libFuzzer) -------------------------------------------
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(LIB_HDRS) $(HEADERS) \
@@ -287,7 +299,7 @@ $(B)/bench/%: bench/%.c bench/common.h bench/cares_loop.h $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CFLAGS) -o $@ $< $(STLIB) $(DEP_LIBS)
 
-# base_cares.c's reference mode (bench/run.sh): raw c-ares + the protocol.
+# base_cares.c's reference mode (bench_resolver.sh): raw c-ares + the protocol.
 $(B)/bench/floor_cares: bench/base_cares.c bench/common.h bench/cares_loop.h $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CFLAGS) -DBENCH_FLOOR -o $@ $< $(STLIB) $(DEP_LIBS)
@@ -298,7 +310,7 @@ bench: bench-resolver bench-module bench-zonegen
 
 bench-resolver: $(BENCH_BINS)
 	@bash scripts/deps.sh
-	@bash bench/run.sh $(B)
+	@bash bench/bench_resolver.sh $(B)
 
 # --- install -------------------------------------------------------------
 # Headers go to INCLUDEDIR/mimi/ (libmimi.pc adds it: #include <mimi.h>).
@@ -355,7 +367,7 @@ demo:
 # the same run.
 bench-module: all
 	@bash scripts/deps.sh
-	@bash bench/mod_mimi.sh $(B)
+	@bash bench/bench_module.sh $(B)
 
 # Soak (not a test): knotd + mod-mimi + mod-onlinesign under dnsperf while
 # the database changes every second and knotd reloads every 20 s; 2 and 160
@@ -373,7 +385,7 @@ bench-latency: all $(B)/bench/base_unbound
 # BENCH_USERS=100000 for a quick run (default 1,000,000).
 bench-zonegen: all
 	@bash scripts/deps.sh
-	@bash bench/zonegen.sh $(B)
+	@bash bench/bench_zonegen.sh $(B)
 
 demo-shell:
 	@bash scripts/deps.sh

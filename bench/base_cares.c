@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Baseline: raw c-ares (its defaults, plus the server), a TXT query for the
  * same hashed names libmimi asks, INFLIGHT at a time, run twice ("warm" is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Baseline: raw libunbound with its DEFAULT settings, except what it needs
  * to work here at all: the forwarder (ub_ctx_set_fwd), the trust anchor,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make bench-latency (issue 15; a benchmark, not a test): cold single
 # lookups over a network where each round trip (RTT) to the resolver costs
 # BENCH_RTT_MS (default 50 ms), counted in RTTs and queries, beside the

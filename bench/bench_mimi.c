@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libmimi under load: N handle lookups, INFLIGHT at a time, through one
  * context; first cold (a fresh context), then warm (the same context again).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The event loop of the raw c-ares programs (base_cares, floor_cares), the
  * way each c-ares API documents driving a channel with poll():

@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared by the benchmark programs: the names file, per-lookup latency
- * records, and the one result line bench/run.sh reads:
+ * records, and the one result line bench/bench_resolver.sh reads:
  *
  *   RESULT IMPL PHASE N OK SECONDS LOOKUPS_PER_S P50_MS P99_MS MAXRSS_KB CPU_US
  *
  * OK counts lookups that gave the expected answer; a run with OK < N is
- * reported invalid by run.sh. MAXRSS_KB is getrusage() ru_maxrss: the peak
+ * reported invalid by bench_resolver.sh. MAXRSS_KB is getrusage() ru_maxrss: the peak
  * of the whole process so far (so the warm phase's includes the cold one).
  * CPU_US is the process's user + system CPU time (all threads, libunbound's
  * worker included) spent in the phase, per lookup, in microseconds.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A DNS proxy on loopback that holds every answer for one round trip.
 
   delay_proxy.py UPSTREAM_PORT DELAY_MS LOG PORTFILE

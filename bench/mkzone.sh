@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The benchmark zone: N handles user00000@bench.example ... each with one
 # MIMI TXT mapping to the provider chat.bench.example (same zone, with an
 # SVCB record), signed with a fresh ECDSA P-256 key (ldns-keygen,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make soak (not a test: it prints a table and never fails on a finding).
 #
 # knotd with mod-mimi + mod-onlinesign serving SOAK_USERS users (default

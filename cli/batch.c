@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-lookup: reading identifiers from a --batch file (lookups and
  * --explain read it the same way). */
 #include <errno.h>

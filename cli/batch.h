@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-lookup: reading identifiers from a --batch file. */
 #ifndef MIMI_CLI_BATCH_H
 #define MIMI_CLI_BATCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-lookup exit status (documented in mimi-lookup(1), EXIT STATUS). */
 #ifndef MIMI_CLI_EXIT_CODES_H
 #define MIMI_CLI_EXIT_CODES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-lookup --explain. The plan comes from the library (mimi_plan_*), the
  * same code the resolver follows, so the explanation cannot drift from what
@@ -8,7 +9,7 @@
 
 #include "exit_codes.h"
 #include "explain.h"
-#include "json.h"
+#include "json_writer.h"
 
 /* Endpoint queries depend on the providers the answers name; they are shown
  * for this placeholder provider, then displayed as "<provider>". */

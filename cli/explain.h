@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-lookup --explain: what a lookup would send, without sending it. */
 #ifndef MIMI_CLI_EXPLAIN_H
 #define MIMI_CLI_EXPLAIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-lookup — find where to message someone, from the DNS (MIMI-DNS/1):
  * identifier → providers, accounts and endpoints, each with its DNSSEC
@@ -16,7 +17,7 @@
 #include "exit_codes.h"
 #include "batch.h"
 #include "explain.h"
-#include "lookup.h"
+#include "lookup_run.h"
 
 #define MAX_APEXES 16
 #define MAX_LIST 64

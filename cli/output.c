@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-lookup: printing results as text (delv-style trust lines) or JSON. */
 #include <stdio.h>
 #include <string.h>
 
 #include "exit_codes.h"
-#include "json.h"
+#include "json_writer.h"
 #include "output.h"
 
 /* Mapping i came from the identifier (a MIMI URI), not from a DNS answer. */

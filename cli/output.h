@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-lookup: result printing and exit codes. */
 #ifndef MIMI_CLI_OUTPUT_H
 #define MIMI_CLI_OUTPUT_H

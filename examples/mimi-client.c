@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-client — how a messenger embeds libmimi: resolve the identifiers
  * given on the command line concurrently, with the asynchronous API in the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make test-debian13: `make demo` and `make test` on a pristine Debian system
 # (default Debian 13, "trixie"), as a new user would run them there.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Install the Debian packages mimi-dns needs to build, test and demo, on
 # Debian 12 (bookworm) and Debian 13 (trixie): the same names on both.
 # Idempotent and fast when everything is present (one dpkg-query call).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Run test programs and shell tests, each emitting TAP ("ok N - ...",
 # "not ok N - ..."), and print one summary line per program and a total.
 #   replay_NAME binaries get the corpus directory tests/fuzz/corpus/NAME.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Helpers for shell tests: TAP output ("ok N - name" / "not ok N - name").
 # Each test script sources this, calls check/expect_* and ends with done_testing.
 _n=0

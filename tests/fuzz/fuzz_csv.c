@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: mimi-zonegen's provisioning CSV reader (MIMI-DNS/1 §7,
  * zone-tools/zonegen/csv.c), which reads a provider's user list.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: identifier parsing and query plans (MIMI-DNS/1 §1, §2).
  * Properties checked, beyond memory safety:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: mimi-zonegen's reader of BIND key files (--ksk, --zsk,
  * --keys; zone-tools/zonegen/keys.c): a .key file (the DNSKEY RR) and a

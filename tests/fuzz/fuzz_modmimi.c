@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: mod-mimi's pure logic (plugin-knot/mimi_pure.h), the part
  * of the Knot module that reads untrusted octets: query names (their

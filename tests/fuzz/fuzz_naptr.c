@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: ENUM NAPTR processing (naptr.c, naptr_regexp.c).
  * Input: RRs separated by 0xff octets; each RR is 4 octets of order and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: DNS responses as the c-ares backend walks them (packet.c).
  * The first octet picks the question type; the rest is the response.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: RDATA the engine decodes besides TXT and SVCB (rdata.c):
  * NAPTR (over ldns), TLSA, A/AAAA. Properties: a decoded NAPTR has all its

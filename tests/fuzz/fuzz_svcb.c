@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: SVCB/HTTPS RDATA decoding and presentation (RFC 9460;
  * MIMI-DNS/1 §5). The input is the RDATA. Properties checked, beyond memory

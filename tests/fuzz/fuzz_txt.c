@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the MIMI TXT record (MIMI-DNS/1 §3) and mapping sets.
  * The input is TXT RDATA in wire form (length-prefixed character-strings).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: mimi-zonecheck on a hostile zone file (zone-tools/zonecheck:
  * ldns reads it, then the tool's own label-shape, TXT, NAPTR, SVCB alias

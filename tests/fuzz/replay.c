@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Corpus replay driver: runs a libFuzzer target's entry point once on every
  * file of the given directories (or files), so that `make test` replays the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A program outside the tree, built against an installed libmimi through
  * pkg-config: proves the headers, the pkg-config file and the library work. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The resolver's API contract against a real server (knotd serving the
  * signed fixtures, see tests/sh/resolver.sh): synchronous and asynchronous

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A scripted DNS server for tests: answers that no real server would give.
 
     scripted_dns.py PORT_FILE RULES_FILE [MAX_QUERIES] [MAX_SECONDS]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Structure checks of the tree (issue 14), printed as TAP lines.
 
   structure.py layers BUILD   the library's layers include only the layers
@@ -21,9 +22,9 @@ LAYERS = ["codec", "backends", "engine"]
 # Each program's sources, as folders of objects under BUILD/rel.
 PROGRAMS = {
     "libmimi": ["resolver/src/*"],
-    "mimi-lookup": ["cli"],
-    "mimi-zonegen": ["zone-tools/zonegen", "zone-tools/common", "common"],
-    "mimi-zonecheck": ["zone-tools/zonecheck", "zone-tools/common", "common"],
+    "mimi-lookup": ["cli", "common"],
+    "mimi-zonegen": ["zone-tools/zonegen", "common"],
+    "mimi-zonecheck": ["zone-tools/zonecheck", "common"],
 }
 
 n = 0

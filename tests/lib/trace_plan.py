@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Check a lookup's --trace against its --explain (issue 14): every query
 sent serves a step of the plan, as the plan says.
 

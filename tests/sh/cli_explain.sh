@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mimi-lookup: --explain (classification, query names, JSON), option errors, exit codes.
 # MIMI_BIN: directory of the tool under test (plain or sanitizer build).
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The README's demo: it shows found, not found, opted out and bogus
 # outcomes, validated; it stops knotd at the end and on Ctrl-C.
 # Uses the rel build only (the asan variant is skipped).

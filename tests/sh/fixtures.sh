@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The DNS fixtures themselves (tests/fixtures/mkfixtures.sh) served by a real
 # knotd (tests/lib/knot.sh): every scenario is checked with kdig and
 # ldns-verify-zone, independently of libmimi, so a resolver test failure

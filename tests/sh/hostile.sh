@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Answers no honest server gives, from a scripted server on 127.0.0.1
 # (tests/lib/scripted_dns.py, bounded in queries and time): the resolver
 # keeps to the rcode, and the work an answer can ask of one lookup is capped

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make install into a DESTDIR; a program builds against it with pkg-config
 # (shared and static) and runs; only mimi_* symbols are exported; the SONAME
 # is right; make uninstall removes every file install put there.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The structure the README describes: the library's layers include only
 # the layers below them, and no program has source files that call each
 # other in a circle (tests/lib/structure.py; objects of the rel build).

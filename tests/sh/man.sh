@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Man pages: lint clean; every mimi-lookup option documented; every public
 # function named in libmimi(3); the libmimi(3) example compiles and runs.
 set -u

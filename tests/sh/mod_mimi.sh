@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mod-mimi in a real knotd: the same CSV served from LMDB by the module and
 # from mimi-zonegen's zone file must give the same answers; with
 # mod-onlinesign the answers validate and the zone cannot be walked; live

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The resolver against the real thing: knotd on 127.0.0.1 serving fixture
 # zones signed with fresh keys (tests/fixtures/mkfixtures.sh), validated by
 # libunbound; the same fixtures through the c-ares backend; the async API

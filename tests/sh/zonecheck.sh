@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mimi-zonecheck: each fixture of tests/fixtures/zonecheck reports its codes
 # at their FILE:LINE, the clean fixture and mimi-zonegen's zones (with
 # --naptr, and with a template holding the provider's SVCB) pass, exit

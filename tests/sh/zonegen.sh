@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mimi-zonegen: CSV validation (FILE:LINE, nothing written), atomic output,
 # canonical and reproducible zones accepted by kzonecheck and, signed with
 # --sign, by ldns-verify-zone; served by knotd, mimi-lookup finds every CSV

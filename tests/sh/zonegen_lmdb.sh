@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mimi-zonegen --format lmdb (mimi-lmdb(5)): build, read back with
 # mdb_dump, update in place, atomic replacement, refusal of a database of
 # another zone or of something that is not one.

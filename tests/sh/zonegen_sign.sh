@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mimi-zonegen --sign: zones signed with NSEC and NSEC3, with generated
 # (--keys DIR) and ldns-keygen keys, accepted by kzonecheck -d on and
 # ldns-verify-zone; a tampered signature is caught; identical output but

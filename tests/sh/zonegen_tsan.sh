@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mimi-zonegen's threads under ThreadSanitizer: rows in batches (with bad
 # rows spread over them), the sort, NSEC3 hashing and signing, and the LMDB
 # build, on more threads than CPUs. No data race may be reported, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The answer cache of a context (cache.c). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Identifiers (MIMI-DNS/1 §1), owner names (§2) and query plans. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ENUM NAPTR processing (MIMI-DNS/1 §4; RFC 3402 §3.2, RFC 3403, RFC 6116). */
 #include <stdarg.h>
 #include <stddef.h>

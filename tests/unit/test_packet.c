@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* DNS responses as the c-ares backend walks them (packet.c). */
 #include <stdarg.h>
 #include <stddef.h>

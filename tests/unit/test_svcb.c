@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SVCB/HTTPS RDATA decoding and presentation (RFC 9460; MIMI-DNS/1 §5). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Trust anchors checked before libunbound sees them (trust_anchor.c): every
  * refusal names the problem, accepted anchors come out in canonical text. */
 #include <stdarg.h>

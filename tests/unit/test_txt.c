@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The MIMI TXT record and mapping sets (MIMI-DNS/1 §3). */
 #include <stdarg.h>
 #include <stddef.h>

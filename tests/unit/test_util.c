@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals shared by the codec: host names, percent-encoding, mimi URIs. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One zone file through every check, in the order the findings need: the
  * TXT and NAPTR checks note the providers that zc_check_providers() then
  * checks once each. Shared by main.c and the fuzz target. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-zonecheck — check the MIMI records of zone files against MIMI-DNS/1
  * with the library's codec (the same code resolvers run), and report each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading a zone file with ldns, one RR at a time (ldns_rr_new_frm_fp_l), so
  * that every RR keeps its line and a syntax error is reported at its line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Findings: "FILE:LINE: severity: OWNER TYPE: message [code]" on standard
  * output, or with --json one JSON object per line (and a summary object

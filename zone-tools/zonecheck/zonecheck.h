@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-zonecheck internals: the zone as read, the findings, the checks. */
 #ifndef MIMI_ZC_H
 #define MIMI_ZC_H
@@ -8,7 +9,7 @@
 #include <ldns/ldns.h>
 #include <mimi.h>
 
-#include "json.h"
+#include "json_writer.h"
 
 /* Resolvers follow AliasMode at most this many steps (MIMI-DNS/1 §5):
  * libmimi's own limit. */
@@ -31,7 +32,7 @@ typedef struct {
 typedef struct {
   ldns_rr *rr;
   long line;
-  int kind; /* scratch for a check (txt.c: what the TXT record is) */
+  int kind; /* scratch for a check (check_txt.c: what the TXT record is) */
 } zc_rr_t;
 
 struct zc_provider;
@@ -46,7 +47,7 @@ typedef struct {
   zc_rr_t **byname;
   zc_report_t *rep;
   size_t mimi_records; /* MIMI TXT, E2U+mimi NAPTR, SVCB at _mimi names */
-  struct zc_provider *providers; /* named by mappings (provider.c) */
+  struct zc_provider *providers; /* named by mappings (check_providers.c) */
   size_t nprov, capprov;
 } zc_zone_t;
 
@@ -92,7 +93,7 @@ void zc_check_naptr(zc_zone_t *z);    /* naptr-* */
 void zc_check_svcb(zc_zone_t *z);     /* svcb-* */
 void zc_check_ns(zc_zone_t *z);       /* ns-glue */
 
-/* provider.c: note a provider named by a mapping of RR r (the TXT and
+/* check_providers.c: note a provider named by a mapping of RR r (the TXT and
  * NAPTR checks do); zc_check_providers() then checks each provider once, at
  * the first RR that names it: the endpoint name a lookup builds must fit
  * (name-too-long) and, inside the zone, must have an endpoint
@@ -101,7 +102,7 @@ void zc_note_provider(zc_zone_t *z, const zc_rr_t *r, const char *provider);
 void zc_check_providers(zc_zone_t *z);
 void zc_providers_free(zc_zone_t *z);
 
-/* Shapes of owner names (MIMI-DNS/1 §2), from labels.c. */
+/* Shapes of owner names (MIMI-DNS/1 §2), from check_labels.c. */
 typedef enum {
   ZC_NAME_OTHER = 0, /* no _mimi label, not ENUM */
   ZC_NAME_HASH,      /* <56 hex>._mimi.<domain> */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The static part of the zone: a template zone file (read with ldns, its
  * SOA serial replaced), or an SOA and NS built from the options. And the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory for the large tables of zonegen (rows, sort buffers, arenas). */
 #include <stdlib.h>
 #include <sys/mman.h>

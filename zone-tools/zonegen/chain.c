@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The denial-of-existence chain and the output order. NSEC (RFC 4034 §4)
  * links the names with records in canonical order, so the order is the
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base32hex.h"
 #include "signer.h"
 
 static int hash_cmp(const void *a, const void *b) {
@@ -19,15 +21,10 @@ static int hash_cmp(const void *a, const void *b) {
 
 /* The sort key of an NSEC3 owner: the apex's, then the hash label. */
 static size_t nsec3_key(const signer_t *s, const uint8_t *h, uint8_t *key) {
-  static const char d[] = "0123456789abcdefghijklmnopqrstuv";
   size_t o = s->apexklen;
   memcpy(key, s->apexkey, o);
   /* 160 bits = 32 base32hex digits (RFC 4648 §7), 5 bits each. */
-  for (int i = 0; i < 32; i++) {
-    int bit = i * 5, byte = bit / 8, sh = bit % 8;
-    unsigned v = (unsigned)h[byte] << 8 | (byte + 1 < ZG_SHA1_LEN ? h[byte + 1] : 0);
-    key[o++] = (uint8_t)d[(v >> (11 - sh)) & 31];
-  }
+  o += base32hex_encode(h, ZG_SHA1_LEN, (char *)key + o);
   key[o++] = 0;
   return o;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The provisioning CSV reader (see csv.h). Written by hand: the format is
  * a small subset of RFC 4180 and no Debian CSV library is a dependency. */
 #include <errno.h>

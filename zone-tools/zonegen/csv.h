@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The provisioning CSV of MIMI-DNS/1 §7 (RFC 4180 fields): one record per
  * line, fields separated by ",", a field may be quoted with '"' (a '"'

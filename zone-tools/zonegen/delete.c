@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-zonegen --update --delete FILE: the identifiers to remove from a
  * database. The file is a provisioning CSV of which only the identifier

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DNSSEC keys for mimi-zonegen --sign, in the BIND file format that
  * dnssec-keygen and ldns-keygen write: Kname.+alg+tag.key (the DNSKEY RR)
@@ -16,8 +17,9 @@
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 
-#include "atomic.h"
+#include "atomic_file.h"
 #include "sign.h"
+#include "wire_endian.h"
 
 uint16_t zg_key_tag(const uint8_t *rd, size_t len) {
   /* RFC 4034 Appendix B (algorithm 1 excepted; it is not supported). */
@@ -153,8 +155,7 @@ static int parse_dotkey(zg_key_t *k, const char *path, const char *text, const c
         unsigned flags = (unsigned)strtoul(fl, NULL, 10);
         k->flags = (uint16_t)flags;
         k->alg = (uint8_t)atoi(al);
-        k->rdata[0] = (uint8_t)(flags >> 8);
-        k->rdata[1] = (uint8_t)flags;
+        wire_put16(k->rdata, (uint16_t)flags);
         k->rdata[2] = 3;
         k->rdata[3] = k->alg;
         k->rdlen = 4 + (size_t)n;
@@ -333,8 +334,7 @@ static int generate(zg_key_t *k, const char *dir, const char *origin, uint16_t f
       fprintf(stderr, "mimi-zonegen: cannot generate an ECDSA P-256 key\n");
       goto done;
     }
-    k->rdata[0] = (uint8_t)(flags >> 8);
-    k->rdata[1] = (uint8_t)flags;
+    wire_put16(k->rdata, flags);
     k->rdata[2] = 3;
     k->rdata[3] = ZG_ALG_ECDSAP256;
     memcpy(k->rdata + 4, pub + 1, 64);

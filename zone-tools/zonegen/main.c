@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-zonegen — a provider's user list (MIMI-DNS/1 §7 CSV) → a zone file
  * with the MIMI records of §2-§4, in canonical order, written atomically.
@@ -11,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "atomic.h"
+#include "atomic_file.h"
 #include "sign.h"
 #include "zonegen.h"
 

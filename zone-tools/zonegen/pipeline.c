@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The CSV rows on every core. The reader (this thread) parses the CSV into
  * batches of rows; worker threads turn each batch's rows into RRs in a table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sorting on several threads: equal parts sorted in parallel (qsort),
  * then merged pairwise. Used for the record table and the NSEC3 hashes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CSV rows (MIMI-DNS/1 §7) → MIMI TXT RRs (§3) at the owner names of §2,
  * and with --naptr the ENUM NAPTR of §4. Everything about the records goes
@@ -9,6 +10,7 @@
 #include <strings.h>
 
 #include "csv.h"
+#include "wire_endian.h"
 #include "zonegen.h"
 
 const char *const zg_csv_header[F_COUNT] = {"identifier", "provider", "account",
@@ -82,8 +84,8 @@ static int naptr_wire(const mimi_record_t *rec, uint8_t *w, size_t cap, size_t *
     return -1;
   w[o++] = 0;
   w[o++] = 100;
-  w[o++] = (uint8_t)(mimi_record_preference(rec) >> 8);
-  w[o++] = (uint8_t)mimi_record_preference(rec);
+  wire_put16(w + o, mimi_record_preference(rec));
+  o += 2;
   for (int i = 0; i < 3; i++) {
     size_t l = strlen(strs[i]);
     w[o++] = (uint8_t)l;

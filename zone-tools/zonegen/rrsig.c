@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Signing and writing a run of the output order, in one thread: the
  * records of each name, an RRSIG for each authoritative RRset (RFC 4034
@@ -8,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base32hex.h"
 #include "signer.h"
+#include "wire_endian.h"
+#include "wire_name.h"
 
 int zg_worker_init(worker_t *w, const signer_t *s) {
   memset(w, 0, sizeof *w);
@@ -35,23 +39,20 @@ void zg_worker_free(worker_t *w) {
 }
 
 static void put16(zg_buf_t *b, uint16_t v) {
-  uint8_t x[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+  uint8_t x[2];
+  wire_put16(x, v);
   zg_buf_put(b, x, 2);
 }
 
 static void put32(zg_buf_t *b, uint32_t v) {
-  uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+  uint8_t x[4];
+  wire_put32(x, v);
   zg_buf_put(b, x, 4);
 }
 
 /* RRSIG Labels (RFC 4034 §3.1.3): the owner's labels, "*" not counted. */
 static int count_labels(const uint8_t *w, size_t len) {
-  int n = 0;
-  size_t i = 0;
-  while (i < len && w[i]) {
-    n++;
-    i += 1 + (size_t)w[i];
-  }
+  int n = wire_name_labels(w, len);
   if (len > 2 && w[0] == 1 && w[1] == '*')
     n--;
   return n;
@@ -130,7 +131,7 @@ static int rrsig_end(worker_t *w, const zg_key_t *k, uint32_t ttl, zg_buf_t *out
   zg_buf_put(out, "\t", 1);
   zg_buf_u32(out, ttl);
   zg_buf_put(out, "\tIN\tRRSIG\t", 10);
-  zg_txt_type(out, (uint16_t)(r[0] << 8 | r[1]));
+  zg_txt_type(out, wire_get16(r));
   zg_buf_put(out, " ", 1);
   zg_buf_u32(out, r[2]);
   zg_buf_put(out, " ", 1);
@@ -270,19 +271,14 @@ static int do_name(worker_t *w, uint32_t idx, zg_buf_t *out) {
 }
 
 static int do_nsec3(worker_t *w, uint32_t h, zg_buf_t *out) {
-  static const char d[] = "0123456789abcdefghijklmnopqrstuv";
   const signer_t *s = w->s;
   const zg_hashed_t *me = &s->hashed[h], *next = &s->hashed[(h + 1) % s->nhashed];
   const zg_name_t *nm = &s->names[me->name];
   uint8_t ow[256 + 40];
   size_t used;
   /* Owner: base32hex(hash) (RFC 5155 §3.3) under the apex. */
-  ow[0] = 32;
-  for (int i = 0; i < 32; i++) {
-    int bitpos = i * 5, byte = bitpos / 8, sh = bitpos % 8;
-    unsigned x = (unsigned)me->h[byte] << 8 | (byte + 1 < ZG_SHA1_LEN ? me->h[byte + 1] : 0);
-    ow[1 + i] = (uint8_t)d[(x >> (11 - sh)) & 31];
-  }
+  ow[0] = BASE32HEX_LEN(ZG_SHA1_LEN);
+  base32hex_encode(me->h, ZG_SHA1_LEN, (char *)ow + 1);
   memcpy(ow + 33, s->apex, s->apexlen);
   size_t owl = 33 + s->apexlen;
   w->owner.n = 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Presentation of RRs from their wire form, for the signer: it keeps only
  * the wire data of the rows in memory (the sort key) and makes each line
@@ -12,7 +13,9 @@
 
 #include <openssl/evp.h>
 
+#include "base32hex.h"
 #include "sign.h"
+#include "wire_endian.h"
 
 int zg_buf_reserve(zg_buf_t *b, size_t more) {
   if (b->oom)
@@ -217,20 +220,10 @@ static int cstring(zg_buf_t *b, const uint8_t *rd, size_t len, size_t *i) {
 }
 
 static void b32hex(zg_buf_t *b, const uint8_t *p, size_t n) {
-  /* RFC 4648 §7, lower case, no padding (RFC 5155 §3.3). */
-  static const char d[] = "0123456789abcdefghijklmnopqrstuv";
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < n; i++) {
-    acc = (acc << 8) | p[i];
-    bits += 8;
-    while (bits >= 5) {
-      zg_buf_put(b, &d[(acc >> (bits - 5)) & 31], 1);
-      bits -= 5;
-    }
-  }
-  if (bits > 0)
-    zg_buf_put(b, &d[(acc << (5 - bits)) & 31], 1);
+  char d[BASE32HEX_LEN(255)]; /* n is an 8-bit length (RFC 5155 §3.2) */
+  if (n > 255)
+    n = 255;
+  zg_buf_put(b, d, base32hex_encode(p, n, d));
 }
 
 /* Type bit maps (RFC 4034 §4.1.2) as a list of type names. */
@@ -251,10 +244,6 @@ static int bitmap(zg_buf_t *b, const uint8_t *p, size_t len) {
   return 0;
 }
 
-static uint16_t u16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t u32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 void zg_txt_stamp(zg_buf_t *b, uint32_t t) {
   /* RFC 4034 §3.2: YYYYMMDDHHmmSS in UTC. */
@@ -284,7 +273,7 @@ static int rdata(zg_buf_t *b, uint16_t type, const uint8_t *rd, size_t len) {
   case ZG_T_NAPTR: /* RFC 3403 §4.1 */
     if (len < 4)
       return -1;
-    zg_buf_printf(b, "%u %u ", u16(rd), u16(rd + 2));
+    zg_buf_printf(b, "%u %u ", wire_get16(rd), wire_get16(rd + 2));
     i = 4;
     for (int s = 0; s < 3; s++) {
       if (cstring(b, rd, len, &i) != 0)
@@ -296,13 +285,13 @@ static int rdata(zg_buf_t *b, uint16_t type, const uint8_t *rd, size_t len) {
   case ZG_T_DNSKEY:
     if (len < 5)
       return -1;
-    zg_buf_printf(b, "%u %u %u ", u16(rd), rd[2], rd[3]);
+    zg_buf_printf(b, "%u %u %u ", wire_get16(rd), rd[2], rd[3]);
     zg_txt_base64(b, rd + 4, len - 4);
     return 0;
   case ZG_T_NSEC3PARAM: /* RFC 5155 §4.3 */
     if (len < 5 || (size_t)5 + rd[4] != len)
       return -1;
-    zg_buf_printf(b, "%u %u %u ", rd[0], rd[1], u16(rd + 2));
+    zg_buf_printf(b, "%u %u %u ", rd[0], rd[1], wire_get16(rd + 2));
     if (rd[4] == 0)
       zg_buf_put(b, "-", 1);
     hex(b, rd + 5, rd[4]);
@@ -311,7 +300,7 @@ static int rdata(zg_buf_t *b, uint16_t type, const uint8_t *rd, size_t len) {
     size_t sl, hl;
     if (len < 5 || len < 6 + (sl = rd[4]) || len < 6 + sl + (hl = rd[5 + sl]))
       return -1;
-    zg_buf_printf(b, "%u %u %u ", rd[0], rd[1], u16(rd + 2));
+    zg_buf_printf(b, "%u %u %u ", rd[0], rd[1], wire_get16(rd + 2));
     if (sl == 0)
       zg_buf_put(b, "-", 1);
     hex(b, rd + 5, sl);
@@ -325,12 +314,12 @@ static int rdata(zg_buf_t *b, uint16_t type, const uint8_t *rd, size_t len) {
   case ZG_T_RRSIG:
     if (len < 19)
       return -1;
-    zg_txt_type(b, u16(rd));
-    zg_buf_printf(b, " %u %u %u ", rd[2], rd[3], u32(rd + 4));
-    zg_txt_stamp(b, u32(rd + 8));
+    zg_txt_type(b, wire_get16(rd));
+    zg_buf_printf(b, " %u %u %u ", rd[2], rd[3], wire_get32(rd + 4));
+    zg_txt_stamp(b, wire_get32(rd + 8));
     zg_buf_put(b, " ", 1);
-    zg_txt_stamp(b, u32(rd + 12));
-    zg_buf_printf(b, " %u ", u16(rd + 16));
+    zg_txt_stamp(b, wire_get32(rd + 12));
+    zg_buf_printf(b, " %u ", wire_get16(rd + 16));
     zg_txt_name(b, rd + 18, len - 18, &used);
     zg_buf_put(b, " ", 1);
     zg_txt_base64(b, rd + 18 + used, len - 18 - used);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-zonegen --sign: the zone's DNSKEY RRset (and NSEC3PARAM), then the
  * whole zone signed in canonical order. The output order is cut into
@@ -12,6 +13,8 @@
 #include <unistd.h>
 
 #include "signer.h"
+#include "wire_endian.h"
+#include "wire_name.h"
 
 #define CHUNK 512        /* names (or NSEC3s) a chunk */
 #define SLOTS_PER_THREAD 4
@@ -133,10 +136,6 @@ done:
   return rc;
 }
 
-static uint32_t be32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* What needs no key: the apex and its SOA, a zone not signed already.
  * 0, or -2 (printed). */
 static int sign_setup(signer_t *s, const zg_opts_t *o, const zg_table_t *t,
@@ -145,8 +144,7 @@ static int sign_setup(signer_t *s, const zg_opts_t *o, const zg_table_t *t,
   if (zg_name_wire(o->origin, s->apex, &s->apexlen) != 0 ||
       zg_owner_key(s->apex, s->apexlen, s->apexkey, &s->apexklen) != 0)
     return -2;
-  for (size_t i = 0; i < s->apexlen && s->apex[i]; i += 1 + (size_t)s->apex[i])
-    s->apexlabels++;
+  s->apexlabels = wire_name_labels(s->apex, s->apexlen);
   if (o->nsec3 && s->apexlen + 33 > 255) {
     fprintf(stderr, "mimi-zonegen: %s is too long for NSEC3 owner names\n", o->origin);
     return -2;
@@ -192,7 +190,7 @@ int zg_sign_zone(const zg_opts_t *o, zg_table_t *t, const zg_key_t *ksk, const z
     return -2;
   /* NSEC/NSEC3 TTL: the smaller of the SOA's TTL and MINIMUM (RFC 9077
    * §3.2, updating RFC 4034 §4 and RFC 5155 §3). */
-  uint32_t soa_ttl = soa->ttl, minimum = be32(soa->key + soa->keylen - 4);
+  uint32_t soa_ttl = soa->ttl, minimum = wire_get32(soa->key + soa->keylen - 4);
   s.nsec_ttl = minimum < soa_ttl ? minimum : soa_ttl;
   /* DNSKEY RRset at the apex (RFC 4035 §2.1), the SOA's TTL. */
   if (zg_add(t, s.apex, s.apexlen, ZG_T_DNSKEY, soa_ttl, ksk->rdata, ksk->rdlen, "") != 0 ||

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-zonegen --sign: keys, names, text of RRs made from the wire. */
 #ifndef MIMI_ZG_SIGN_H
 #define MIMI_ZG_SIGN_H

@@ -1,4 +1,5 @@
-/* The signer's state, shared by names.c, chain.c, rrsig.c and sign.c. */
+/* SPDX-License-Identifier: MIT */
+/* The signer's state, shared by owner_names.c, chain.c, rrsig.c and sign.c. */
 #ifndef MIMI_ZG_SIGNER_H
 #define MIMI_ZG_SIGNER_H
 

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* The record table of mimi-zonegen: canonical order, duplicates removed. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "wire_endian.h"
 #include "zonegen.h"
 
 int zg_name_wire(const char *name, uint8_t *out, size_t *len) {
@@ -124,8 +126,7 @@ int zg_add(zg_table_t *t, const uint8_t *owner, size_t ownerlen, uint16_t type,
     return -1;
   }
   memcpy(r->key, okey, oklen);
-  r->key[oklen] = (uint8_t)(type >> 8);
-  r->key[oklen + 1] = (uint8_t)type;
+  wire_put16(r->key + oklen, type);
   if (rdlen)
     memcpy(r->key + oklen + 2, rdata, rdlen);
   memcpy(r->key + r->keylen, line, ll + 1);
@@ -167,13 +168,6 @@ static int rr_cmp(const void *pa, const void *pb) {
     return c;
   return cmp_bytes(a->key + a->ownerlen, a->keylen - a->ownerlen,
                    b->key + b->ownerlen, b->keylen - b->ownerlen);
-}
-
-static uint64_t be64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; i++)
-    v = v << 8 | p[i];
-  return v;
 }
 
 /* The table in pfx[0] order, by LSD radix sort (stable, 8-bit digits,
@@ -266,8 +260,8 @@ void zg_sort(zg_table_t *t, unsigned threads) {
     uint8_t p[16] = {0};
     if (r->ownerlen > skip)
       memcpy(p, r->key + skip, r->ownerlen - skip < 16 ? r->ownerlen - skip : 16);
-    r->pfx[0] = be64(p);
-    r->pfx[1] = be64(p + 8);
+    r->pfx[0] = wire_get64(p);
+    r->pfx[1] = wire_get64(p + 8);
   }
   if (t->n > 1 && radix_sort(t) != 0)
     zg_psort(t->v, t->n, sizeof *t->v, rr_cmp, threads); /* less memory */

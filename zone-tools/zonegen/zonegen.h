@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-zonegen internals: options, the record table, the steps. */
 #ifndef MIMI_ZG_H
 #define MIMI_ZG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Name servers (RFC 1034 §4.2.1): an NS whose target is inside this zone
  * can be reached only through an address record in this zone (glue, or the

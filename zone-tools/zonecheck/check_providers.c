@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Providers named by mappings (the "e" tag, MIMI-DNS/1 §3, or the host of
  * a NAPTR result, §4). A lookup resolves provider p through §5: SVCB at

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /* mimi-lookup: running lookups (one, several, or a batch file). */
-#ifndef MIMI_CLI_LOOKUP_H
-#define MIMI_CLI_LOOKUP_H
+#ifndef MIMI_CLI_LOOKUP_RUN_H
+#define MIMI_CLI_LOOKUP_RUN_H
 
 #include <mimi.h>
 

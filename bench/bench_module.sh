@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark (not a test): knotd serving 1,000,000 users from a static zone
 # file versus from mod-mimi's LMDB database, measured in the same run on
 # loopback with dnsperf: 20,000 query names (80% existing, 20% missing),
@@ -8,7 +9,7 @@
 # <= 0.2x, start-up < 1 s). (CSV -> LMDB speed: make bench-zonegen.)
 # Never fails on a missed target: it says so.
 #
-#   bench/mod_mimi.sh [BUILDDIR] [USERS]
+#   bench/bench_module.sh [BUILDDIR] [USERS]
 set -euo pipefail
 B=${1:-build}
 N=${2:-1000000}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Owner names under "_mimi" (MIMI-DNS/1 §2, §5). The shapes a lookup
  * queries are:

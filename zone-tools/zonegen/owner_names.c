@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The names of the sorted table, for the signer: one entry per owner name
  * with its records, plus the empty non-terminals between them (RFC 5155

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SVCB and HTTPS records (RFC 9460; MIMI-DNS/1 §5), decoded by the codec:
  * invalid SvcParams, mandatory keys MIMI clients do not support (such a

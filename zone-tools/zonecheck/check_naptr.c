@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ENUM NAPTR (MIMI-DNS/1 §4), processed by the codec one RR at a time, so
  * that each warning (bad regexp, result not a mimi URI, bad flags, ...) is

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make bench: the resolver against raw libunbound and raw c-ares, on one
 # generated signed zone served by knotd on 127.0.0.1 (tests/lib/knot.sh).
 # Not a test: prints the table and whether each target is met; a missed
 # target never fails. Speed is only ever judged here, as ratios against the
 # baselines measured in the same run.
 #
-#   bash bench/run.sh [BUILD_DIR]   (BENCH_N=10000 BENCH_INFLIGHT=100
+#   bash bench/bench_resolver.sh [BUILD_DIR]   (BENCH_N=10000 BENCH_INFLIGHT=100
 #                                    BENCH_REPEAT=5)
 #
 # Each program runs BENCH_REPEAT times, the four interleaved (this 2-core
@@ -34,7 +35,7 @@ trap 'knot_stop; rm -rf "$T"' EXIT
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "== $(nproc) cores, load average $(load) at start"
 echo "== zone: $N handles in bench.example, signed (ECDSA P-256)"
-bash "$HERE/mkzone.sh" "$T/zone" "$(cd "$BIN" && pwd)/names" "$N" > "$T/mkzone.log" 2>&1 ||
+bash "$HERE/mkzone.sh" "$T/zone" "$(cd "$BIN" && pwd)/gen_names" "$N" > "$T/mkzone.log" 2>&1 ||
   { cat "$T/mkzone.log" >&2; exit 1; }
 knot_start "$T/knot" "bench.example=$T/zone/bench.example.zone.signed"
 echo "== knotd on 127.0.0.1@$KNOT_PORT; $N lookups, $INFLIGHT in flight, cold then warm, $REPEAT runs each"

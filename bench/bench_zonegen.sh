@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark (not a test): signing a zone of N users (default 1,000,000;
 # BENCH_USERS=100000 for a quick run) with ECDSA P-256 and NSEC3 (no salt,
 # 0 iterations), measured in the same run:
@@ -13,7 +14,7 @@
 # the same way is checked with kzonecheck -d on. Never fails on a missed
 # target: it says so.
 #
-#   bench/zonegen.sh [BUILDDIR] [USERS]
+#   bench/bench_zonegen.sh [BUILDDIR] [USERS]
 set -euo pipefail
 B=${1:-build}
 N=${BENCH_USERS:-${2:-1000000}}

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * Atomic file output for the zone tools: write to a temporary file in the
+ * Atomic file output (the zone tools): write to a temporary file in the
  * target's directory, fsync, then rename over the target. A reader sees the
  * old file or the new one, never a part; a failure leaves the old file.
  */
-#ifndef MIMI_ZT_ATOMIC_H
-#define MIMI_ZT_ATOMIC_H
+#ifndef MIMI_ATOMIC_FILE_H
+#define MIMI_ATOMIC_FILE_H
 
 #include <stdio.h>
 #include <sys/types.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * MIMI TXT records (MIMI-DNS/1 §3), parsed by the codec: invalid records
  * (which resolvers skip with a warning), near misses that resolvers ignore

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Curated mutation run (issue 19): does the test suite catch plausible bugs?
 
 For each mutant of tests/mutants/mutants.txt: copy the tree git knows once
@@ -10,7 +11,7 @@ covering test fails, "killed (build)" when it did not even compile (such
 mutants teach nothing and should be replaced), survived otherwise, or
 "equivalent" when the list says why no test can tell it apart (not run).
 
-  tests/mutants/run.sh [-k] [ID...]   (B=build; ID... runs only those)
+  tests/mutants/mutate.py [-k] [ID...]   (B=build; ID... runs only those)
     -k  keep going past a mutant whose snippet is missing (still exits 1)
 """
 import os, re, shutil, subprocess, sys, time

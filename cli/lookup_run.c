@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-lookup: resolving identifiers with the asynchronous API, many in
  * flight at once, printing results in input order as they complete.
@@ -11,7 +12,7 @@
 
 #include "batch.h"
 #include "exit_codes.h"
-#include "lookup.h"
+#include "lookup_run.h"
 #include "output.h"
 
 typedef struct {

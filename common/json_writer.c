@@ -1,7 +1,8 @@
-/* Streaming JSON writer; see json.h. */
+/* SPDX-License-Identifier: MIT */
+/* Streaming JSON writer; see json_writer.h. */
 #include <string.h>
 
-#include "json.h"
+#include "json_writer.h"
 
 void json_init(json_t *j, FILE *out) {
   memset(j, 0, sizeof(*j));

@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A minimal streaming JSON writer for the tools' --json output (RFC 8259).
  * Written by hand: the output is small and flat, and no Debian JSON library
  * is among the project's dependencies. Strings are escaped per RFC 8259 §7;
  * invalid UTF-8 is replaced by U+FFFD so the output is always valid JSON.
  */
-#ifndef MIMI_CLI_JSON_H
-#define MIMI_CLI_JSON_H
+#ifndef MIMI_JSON_WRITER_H
+#define MIMI_JSON_WRITER_H
 
 #include <stdint.h>
 #include <stdio.h>

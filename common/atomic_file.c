@@ -1,4 +1,5 @@
-/* Atomic file output: temporary file + fsync + rename (see atomic.h). */
+/* SPDX-License-Identifier: MIT */
+/* Atomic file output: temporary file + fsync + rename (see atomic_file.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -7,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic.h"
+#include "atomic_file.h"
 
 static char *dir_of(const char *path) {
   char *copy = strdup(path), *d, *out;
