@@ -4,7 +4,10 @@
 
   structure.py layers BUILD   the library's layers include only the layers
                               below them (resolver/src/<layer>/)
-  structure.py all BUILD      both
+  structure.py names BUILD    source file names are unique across the tree
+                              (main.c of each program excepted), so a
+                              stack trace or a grep says which file
+  structure.py all BUILD      all three
   structure.py circles BUILD  no two source files of one program call each
                               other, directly or round a circle (from the
                               symbols each object defines and uses: nm)
@@ -127,12 +130,32 @@ def circles(build):
                f"({len(objs)} files)", bad)
 
 
+SOURCE_KINDS = (".c", ".h", ".sh", ".py", ".in")
+SKIP_DIRS = {".git", "corpus", "chroot"}
+
+
+def names(build):
+    seen = {}
+    for top, dirs, files in os.walk("."):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and
+                         not d.startswith("build") and
+                         os.path.join(top, d) != os.path.join(".", build))
+        for f in files:
+            if f.endswith(SOURCE_KINDS) and f != "main.c":
+                seen.setdefault(f, []).append(os.path.join(top, f)[2:])
+    bad = [f"{f}: {' '.join(sorted(p))}" for f, p in sorted(seen.items())
+           if len(p) > 1]
+    result(not bad, f"source file names are unique ({len(seen)} names)", bad)
+
+
 def main():
     what, build = sys.argv[1], sys.argv[2]
     if what in ("layers", "all"):
         layers()
     if what in ("circles", "all"):
         circles(build)
+    if what in ("names", "all"):
+        names(build)
     print(f"1..{n}")
     return 1 if failed else 0
 
