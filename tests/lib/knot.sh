@@ -7,11 +7,36 @@
 #                                 answer SERVFAIL for that zone)
 #   knot_start_conf DIR TEMPLATE N ZONE
 #                                 the same with a configuration of your own:
-#                                 TEMPLATE is a file in which @PORT@ and
-#                                 @DIR@ are replaced; N zones, ZONE answers SOA
+#                                 TEMPLATE is a file in which @PORT@, @DIR@
+#                                 and @RUNDIR@ (both DIR) are replaced; N
+#                                 zones, ZONE answers SOA
 #   knot_stop                     stop (idempotent); use: trap knot_stop EXIT
 #
-# Traffic stays on loopback; start-up is bounded to about 10 s.
+#   knot_render TEMPLATE KEY=VALUE...
+#                                 print TEMPLATE with each @KEY@ replaced by
+#                                 VALUE; a lower-case key server.ITEM=VALUE
+#                                 adds "ITEM: VALUE" to the server section.
+#                                 @PORT@, @DIR@ and @RUNDIR@ may stay (for
+#                                 knot_start_conf); any other placeholder
+#                                 left is an error.
+#   knot_signed DIR ZONE CSV ZONEFILE [KEY=VALUE...]
+#                                 the signed deployment of mod-mimi, as
+#                                 plugin-knot/knot-signed.conf.in has it:
+#                                 the database DIR/db-mimi built by
+#                                 mimi-zonegen with the template's
+#                                 "# zonegen:" arguments, its keys imported
+#                                 into knotd's key store, knotd started
+#                                 (KNOT_*, as knot_start). Needs MIMI_BIN
+#                                 (the tools) and MIMI_MODULE (the .so);
+#                                 KEY=VALUE as for knot_render;
+#                                 KNOT_ZONEGEN_ARGS: more mimi-zonegen
+#                                 arguments (--naptr for ENUM). Sets
+#                                 KNOT_DB, KNOT_KEYS and KNOT_DS (the KSK's
+#                                 DS, a trust anchor file).
+#
+# This file is the one place that writes knotd configurations (the demo,
+# the tests and the benchmarks use it). Traffic stays on loopback; start-up
+# is bounded to about 10 s.
 
 KNOT_PID=
 KNOT_PORT=
@@ -85,7 +110,61 @@ knot_start() {
 }
 
 _knot_conf_template() { # DIR PORT TEMPLATE
-  sed -e "s|@PORT@|$2|g" -e "s|@DIR@|$1|g" "$3"
+  sed -e "s|@PORT@|$2|g" -e "s|@DIR@|$1|g" -e "s|@RUNDIR@|$1|g" "$3"
+}
+
+knot_render() {
+  local tpl=$1 kv k v out left
+  shift
+  out=$(cat "$tpl") || return 1
+  for kv in "$@"; do
+    k=${kv%%=*} v=${kv#*=}
+    case "$k" in
+      server.*) out=$(printf '%s\n' "$out" | awk -v l="  ${k#server.}: $v" \
+                        '{ print } /^server:/ { print l }') ;;
+      *) out=${out//@$k@/$v} ;;
+    esac
+  done
+  left=$(printf '%s\n' "$out" | grep -v '^#' | grep -oE '@[A-Z_]+@' |
+         grep -vxE '@(PORT|DIR|RUNDIR)@' | sort -u | tr '\n' ' ')
+  if [ -n "$left" ]; then
+    echo "knot_render: $tpl: no value for $left" >&2
+    return 1
+  fi
+  printf '%s\n' "$out"
+}
+
+# The "# zonegen: ARGS" line of a template, @RUNDIR@ replaced.
+knot_zonegen_args() { # TEMPLATE RUNDIR
+  sed -n '1s/^# zonegen: //p' "$1" | sed "s|@RUNDIR@|$2|g"
+}
+
+KNOT_DB=
+KNOT_KEYS=
+KNOT_DS=
+knot_signed() {
+  local dir=$1 zone=$2 csv=$3 zf=$4 root tpl args k
+  shift 4
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  tpl="$root/plugin-knot/knot-signed.conf.in"
+  mkdir -p "$dir/run" "$dir/db"
+  KNOT_DB="$dir/db-mimi" KNOT_KEYS="$dir/keys" KNOT_DS="$dir/ta.ds"
+  args=$(knot_zonegen_args "$tpl" "$dir")
+  # shellcheck disable=SC2086 # the template's arguments, word-split
+  "$MIMI_BIN/mimi-zonegen" --quiet --origin "$zone" --format lmdb -o "$KNOT_DB" $args \
+    ${KNOT_ZONEGEN_ARGS:-} "$csv" ||
+    { echo "knot_signed: mimi-zonegen failed" >&2; return 1; }
+  knot_render "$tpl" "MODULE=$MIMI_MODULE" "DB=$KNOT_DB" "ZONE=$zone" "ZONEFILE=$zf" \
+    "server.user=$(id -un):$(id -gn)" "$@" > "$dir/knot.tpl" || return 1
+  # The keys into knotd's key store (before knotd runs: one writer).
+  _knot_conf_template "$dir" 53 "$dir/knot.tpl" > "$dir/keymgr.conf" # (never listened on)
+  for k in "$KNOT_KEYS"/K*.private; do
+    keymgr -c "$dir/keymgr.conf" "$zone" import-bind "$k" > /dev/null ||
+      { echo "knot_signed: keymgr import-bind $k failed" >&2; return 1; }
+  done
+  keymgr -c "$dir/keymgr.conf" "$zone" ds 2>/dev/null | grep ' 2 ' > "$KNOT_DS"
+  [ -s "$KNOT_DS" ] || { echo "knot_signed: no DS for $zone" >&2; return 1; }
+  knot_start_conf "$dir" "$dir/knot.tpl" 1 "$zone"
 }
 
 knot_start_conf() {
