@@ -11,6 +11,14 @@
 #                                 and @RUNDIR@ (both DIR) are replaced; N
 #                                 zones, ZONE answers SOA
 #   knot_stop                     stop (idempotent); use: trap knot_stop EXIT
+#   knot_conf DIR PORT ZONE=FILE...
+#   knot_conf_template DIR PORT TEMPLATE
+#                                 print the configuration knot_start or
+#                                 knot_start_conf would use (for a caller
+#                                 that starts knotd itself, as the
+#                                 benchmarks do); KNOT_UDP_WORKERS and
+#                                 KNOT_TCP_WORKERS (default 2) for
+#                                 knot_conf
 #
 #   knot_render TEMPLATE KEY=VALUE...
 #                                 print TEMPLATE with each @KEY@ replaced by
@@ -33,6 +41,9 @@
 #                                 arguments (--naptr for ENUM). Sets
 #                                 KNOT_DB, KNOT_KEYS and KNOT_DS (the KSK's
 #                                 DS, a trust anchor file).
+#   knot_signed_prepare DIR ZONE CSV ZONEFILE [KEY=VALUE...]
+#                                 the same without starting knotd: DIR/knot.tpl
+#                                 is the configuration with @PORT@ left
 #
 # This file is the one place that writes knotd configurations (the demo,
 # the tests and the benchmarks use it). Traffic stays on loopback; start-up
@@ -42,7 +53,7 @@ KNOT_PID=
 KNOT_PORT=
 KNOT_DIR=
 
-_knot_conf() { # DIR PORT ZONE=FILE...
+knot_conf() { # DIR PORT ZONE=FILE...
   local dir=$1 port=$2 z
   shift 2
   cat <<CONF
@@ -51,8 +62,8 @@ server:
   listen: 127.0.0.1@$port
   user: $(id -un):$(id -gn)
   background-workers: 1
-  tcp-workers: 2
-  udp-workers: 2
+  tcp-workers: ${KNOT_TCP_WORKERS:-2}
+  udp-workers: ${KNOT_UDP_WORKERS:-2}
 database:
   storage: "$dir/db"
 log:
@@ -106,17 +117,28 @@ _knot_run() {
 knot_start() {
   local dir=$1
   shift
-  _knot_run "$dir" $# "${1%%=*}" _knot_conf "$@"
+  _knot_run "$dir" $# "${1%%=*}" knot_conf "$@"
 }
 
-_knot_conf_template() { # DIR PORT TEMPLATE
+knot_conf_template() { # DIR PORT TEMPLATE
   sed -e "s|@PORT@|$2|g" -e "s|@DIR@|$1|g" -e "s|@RUNDIR@|$1|g" "$3"
 }
 
 knot_render() {
-  local tpl=$1 kv k v out left
+  local tpl=$1 kv k v out left given=" PORT DIR RUNDIR "
   shift
   out=$(cat "$tpl") || return 1
+  for kv in "$@"; do
+    given="$given${kv%%=*} "
+  done
+  # Every placeholder of the template needs a value (a value may itself
+  # hold one, for a later render).
+  left=$(grep -v '^#' "$tpl" | grep -oE '@[A-Z_]+@' | tr -d @ | sort -u |
+         while read -r k; do [[ $given == *" $k "* ]] || printf '@%s@ ' "$k"; done)
+  if [ -n "$left" ]; then
+    echo "knot_render: $tpl: no value for $left" >&2
+    return 1
+  fi
   for kv in "$@"; do
     k=${kv%%=*} v=${kv#*=}
     case "$k" in
@@ -125,12 +147,6 @@ knot_render() {
       *) out=${out//@$k@/$v} ;;
     esac
   done
-  left=$(printf '%s\n' "$out" | grep -v '^#' | grep -oE '@[A-Z_]+@' |
-         grep -vxE '@(PORT|DIR|RUNDIR)@' | sort -u | tr '\n' ' ')
-  if [ -n "$left" ]; then
-    echo "knot_render: $tpl: no value for $left" >&2
-    return 1
-  fi
   printf '%s\n' "$out"
 }
 
@@ -143,6 +159,11 @@ KNOT_DB=
 KNOT_KEYS=
 KNOT_DS=
 knot_signed() {
+  knot_signed_prepare "$@" || return 1
+  knot_start_conf "$1" "$1/knot.tpl" 1 "$2"
+}
+
+knot_signed_prepare() {
   local dir=$1 zone=$2 csv=$3 zf=$4 root tpl args k
   shift 4
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -157,18 +178,19 @@ knot_signed() {
   knot_render "$tpl" "MODULE=$MIMI_MODULE" "DB=$KNOT_DB" "ZONE=$zone" "ZONEFILE=$zf" \
     "server.user=$(id -un):$(id -gn)" "$@" > "$dir/knot.tpl" || return 1
   # The keys into knotd's key store (before knotd runs: one writer).
-  _knot_conf_template "$dir" 53 "$dir/knot.tpl" > "$dir/keymgr.conf" # (never listened on)
+  # (Port 53 is never listened on; lines with a placeholder left for a
+  # later render are dropped: keymgr needs only the zone and storage.)
+  knot_conf_template "$dir" 53 "$dir/knot.tpl" | sed '/@[A-Z_]*@/d' > "$dir/keymgr.conf"
   for k in "$KNOT_KEYS"/K*.private; do
     keymgr -c "$dir/keymgr.conf" "$zone" import-bind "$k" > /dev/null ||
       { echo "knot_signed: keymgr import-bind $k failed" >&2; return 1; }
   done
   keymgr -c "$dir/keymgr.conf" "$zone" ds 2>/dev/null | grep ' 2 ' > "$KNOT_DS"
   [ -s "$KNOT_DS" ] || { echo "knot_signed: no DS for $zone" >&2; return 1; }
-  knot_start_conf "$dir" "$dir/knot.tpl" 1 "$zone"
 }
 
 knot_start_conf() {
-  _knot_run "$1" "$3" "$4" _knot_conf_template "$2"
+  _knot_run "$1" "$3" "$4" knot_conf_template "$2"
 }
 
 knot_stop() {
