@@ -397,17 +397,17 @@ if knot_signed "$T/ksig" example.com "$T/users.csv" "$T/static-com.zone" 2>"$T/k
   # -- Expiry: a signature is never served past its validity.
   now=$(date +%s)
   "$G" --quiet --origin example.com --format lmdb --sign --ksk "$KSK" --zsk "$ZSK1" \
-    --inception $((now - 3600)) --expiration $((now + 8)) -o "$SDB" "$T/users.csv" \
-    && ok "rebuilt with signatures that expire in 8 s" || fail "short-lived rebuild"
+    --inception $((now - 3600)) --expiration $((now + 12)) -o "$SDB" "$T/users.csv" \
+    && ok "rebuilt with signatures that expire in 12 s" || fail "short-lived rebuild"
   ttl=""
   for i in $(seq 1 30); do # the module notices the new data.mdb within a second
     ttl=$(kdig @127.0.0.1 -p "$PSIG" "$ALICE" TXT +dnssec +norec +noall +answer | awk '$4 == "RRSIG" { print $2; exit }')
-    [ -n "$ttl" ] && [ "$ttl" -le 8 ] && break
+    [ -n "$ttl" ] && [ "$ttl" -le 12 ] && break
     sleep 0.2
   done
-  [ -n "$ttl" ] && [ "$ttl" -le 8 ] && [ "$ttl" -ge 1 ] \
+  [ -n "$ttl" ] && [ "$ttl" -le 12 ] && [ "$ttl" -ge 1 ] \
     && ok "the TTL ends by the signature's expiration ($ttl s)" || fail "TTL capped" "ttl '$ttl'"
-  while [ "$(date +%s)" -le $((now + 8)) ]; do sleep 0.5; done
+  while [ "$(date +%s)" -le $((now + 12)) ]; do sleep 0.5; done
   out=$(kdig @127.0.0.1 -p "$PSIG" "$ALICE" TXT +dnssec +norec +time=2 +retry=1 2>&1)
   expect_contains "$out" "status: SERVFAIL" "expired: a DO query gets SERVFAIL"
   case "$out" in *RRSIG*) fail "expired: no RRSIG served" "$out" ;; *) ok "expired: no RRSIG served" ;; esac
