@@ -45,8 +45,9 @@ DEP_LIBS   := $(shell pkg-config --libs $(DEP_PKGS) 2>/dev/null) -lunbound -luni
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
               -Wformat=2 -Wundef -Wvla
+# -Icommon: what the tools, the library and the module share (common/).
 BASE       := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
-              -Iresolver/include $(DEP_CFLAGS) -MMD -MP
+              -Iresolver/include -Icommon $(DEP_CFLAGS) -MMD -MP
 LIBFLAGS   := -fPIC -fvisibility=hidden -DMIMI_BUILDING_LIBRARY -Iresolver/src
 SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer
@@ -197,9 +198,10 @@ $(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_template,$(t))))
 
 # Only knotd_mod_api is exported (-fvisibility=hidden; KNOTD_MOD_API marks it);
 # the knotd_* functions are resolved by knotd when it loads the module.
-$(B)/plugin-knot/mod-mimi.so: plugin-knot/mod-mimi.c plugin-knot/mimi_pure.h
+$(B)/plugin-knot/mod-mimi.so: plugin-knot/mod-mimi.c plugin-knot/mimi_pure.h \
+    common/mimi_lmdb_format.h
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(KNOT_CFLAGS) -fPIC -shared \
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -Icommon $(KNOT_CFLAGS) -fPIC -shared \
 	  -fvisibility=hidden -Wl,-z,relro,-z,now $(CFLAGS) \
 	  -o $@ $< $(KNOT_LIBS) -llmdb -lpthread
 
@@ -212,10 +214,10 @@ $(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(LIB_OBJ_ASAN) $(call obj
 	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
 
 $(B)/rel/tests/itest_%: $(B)/rel/tests/integration/itest_%.o $(LIB_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka
+	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka -llmdb
 
 $(B)/asan/tests/itest_%: $(B)/asan/tests/integration/itest_%.o $(LIB_OBJ_ASAN)
-	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
+	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka -llmdb
 
 # A fuzz target of a zone tool's own parsing is linked with that tool's
 # sources except its main.c (FUZZ_TOOL_<target> names the tool).
@@ -256,7 +258,7 @@ ZG_TSAN := $(B)/tsan/bin/mimi-zonegen
 $(ZG_TSAN): $(LIB_SRC) $(LIB_HDRS) $(wildcard zone-tools/zonegen/*.[ch]) $(COMMON_SRC) $(wildcard common/*.h) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iresolver/include \
-	  -Iresolver/src $(DEP_CFLAGS) $(ZT_INC) -DMIMI_BUILDING_LIBRARY \
+	  -Iresolver/src -Icommon $(DEP_CFLAGS) $(ZT_INC) -DMIMI_BUILDING_LIBRARY \
 	  -fsanitize=thread -fno-omit-frame-pointer -O1 -g -o $@ \
 	  $(filter %.c,$^) $(DEP_LIBS) $(ZT_LIBS)
 
@@ -275,7 +277,7 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(LIB_HDRS) $(HEADERS) \
     $$(call fuzz_extra,$$*)
 	@mkdir -p $(@D)
 	$(CLANG) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-	  -fsanitize=fuzzer,address,undefined -Iresolver/include -Iresolver/src \
+	  -fsanitize=fuzzer,address,undefined -Iresolver/include -Icommon -Iresolver/src \
 	  -DMIMI_BUILDING_LIBRARY $(if $(FUZZ_TOOL_$*),$(ZT_INC) -Izone-tools/$(FUZZ_TOOL_$*)) \
 	  -o $@ $< $(LIB_SRC) $(call fuzz_extra,$*) $(DEP_LIBS) $(ZT_LIBS)
 

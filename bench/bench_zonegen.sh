@@ -19,6 +19,7 @@ set -euo pipefail
 B=${1:-build}
 N=${BENCH_USERS:-${2:-1000000}}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/tests/lib/knot.sh"
 G="$ROOT/$B/bin/mimi-zonegen"
 W="$ROOT/$B/bench/zonegen"
 rm -rf "$W"
@@ -56,27 +57,7 @@ timed() { # NAME CMD...: /usr/bin/time's wall, user+sys and max RSS (fastest run
 
 # (b) kzonesign with a KASP of its own: ECDSA P-256 keys made by keymgr.
 mkdir -p knot/kasp knot/db kout
-cat > knot/knot.conf <<EOF
-server:
-  rundir: "$W/knot"
-database:
-  storage: "$W/knot/db"
-  kasp-db: "$W/knot/kasp"
-policy:
-  - id: bench
-    algorithm: ecdsap256sha256
-    manual: on
-    nsec3: on
-    nsec3-iterations: 0
-    nsec3-salt-length: 0
-    nsec3-opt-out: off
-    signing-threads: 2
-zone:
-  - domain: example.com
-    file: "$W/unsigned.zone"
-    dnssec-signing: on
-    dnssec-policy: bench
-EOF
+knot_render "$ROOT/bench/kzonesign.conf.in" "RUNDIR=$W/knot" "ZONEFILE=$W/unsigned.zone" > knot/knot.conf
 keymgr -c knot/knot.conf example.com generate algorithm=ecdsap256sha256 ksk=yes zsk=no >/dev/null
 keymgr -c knot/knot.conf example.com generate algorithm=ecdsap256sha256 ksk=no zsk=yes >/dev/null
 # (a) and (b), alternately.

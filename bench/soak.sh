@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 # make soak (not a test: it prints a table and never fails on a finding).
 #
-# knotd with mod-mimi + mod-onlinesign serving SOAK_USERS users (default
+# knotd with mod-mimi + mod-onlinesign as plugin-knot/knot-signed.conf.in
+# configures them (a signed database) serving SOAK_USERS users (default
 # 1,000,000) from LMDB, on 127.0.0.1, under dnsperf at full speed with DO
 # for SOAK_SECONDS (default 300), while
-#   - every second, `mimi-zonegen --format lmdb --update` changes a batch of
+#   - every second, `mimi-zonegen --format lmdb --update --sign` changes a batch of
 #     users (a new account) and, in every other batch, deletes some
 #     (`--delete`), the way a provider's user list changes all day;
 #   - every 20 s, `knotc reload` (a new module instance on the same
@@ -29,7 +30,7 @@ WORKERS=${SOAK_WORKERS:-"2 160"}
 BATCH=${SOAK_BATCH:-200}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN="$ROOT/$B/bin"
-MOD="$ROOT/$B/plugin-knot/mod-mimi.so"
+export MIMI_BIN="$BIN" MIMI_MODULE="$ROOT/$B/plugin-knot/mod-mimi.so"
 W="$ROOT/$B/bench/soak"
 . "$ROOT/tests/lib/knot.sh"
 rm -rf "$W"
@@ -70,40 +71,6 @@ awk -v h="$HALF" 'BEGIN { srand(5); print "identifier,provider,account,preferenc
   for (i = 0; i < 5; i++) printf "never%07d@example.com,x.example,x,,,\n", i }' > check.csv
 owners check.csv > check.owners
 
-conf() { # DIR PORT WORKERS
-  cat <<EOF
-server:
-  rundir: "$1/run"
-  listen: 127.0.0.1@$2
-  udp-workers: $3
-  tcp-workers: 1
-  background-workers: 1
-database:
-  storage: "$1/db"
-log:
-  - target: "$1/knotd.log"
-    any: notice
-module:
-  - id: mod-mimi
-    file: "$MOD"
-mod-mimi:
-  - id: users
-    database: "$W/db"
-mod-onlinesign:
-  - id: mimi
-    nsec-bitmap: [TXT, NAPTR]
-template:
-  - id: default
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-zone:
-  - domain: example.com
-    file: "$W/static.zone"
-    module: [mod-mimi/users, mod-onlinesign/mimi]
-EOF
-}
-
 txt_of() { # PORT OWNER -> the TXT's text, or the rcode name when there is none
   local out
   out=$(kdig @127.0.0.1 -p "$1" +time=2 +retry=1 +norec TXT "$2" 2>&1)
@@ -117,11 +84,15 @@ txt_of() { # PORT OWNER -> the TXT's text, or the rcode name when there is none
 rows=()
 for WK in $WORKERS; do
   echo "== run: $WK UDP workers"
-  rm -rf db "k$WK"
-  "$BIN/mimi-zonegen" --origin example.com --format lmdb -o db users.csv 2>/dev/null
-  mkdir -p "k$WK/run" "k$WK/db"
+  rm -rf "k$WK"
+  # The signed database, its keys in knotd's key store, the configuration
+  # (tests/lib/knot.sh); updates sign with the template's zonegen arguments.
+  knot_signed_prepare "$W/k$WK" example.com users.csv "$W/static.zone" "server.udp-workers=$WK" \
+    "server.tcp-workers=1" "server.background-workers=1" 2>/dev/null
+  DB=$KNOT_DB
+  read -r -a SIGN <<< "$(knot_zonegen_args "$ROOT/plugin-knot/knot-signed.conf.in" "$W/k$WK")"
   port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-  conf "$W/k$WK" "$port" "$WK" > "k$WK/knot.conf"
+  knot_conf_template "$W/k$WK" "$port" "k$WK/knot.tpl" > "k$WK/knot.conf"
   knotd -c "k$WK/knot.conf" > "k$WK/knotd.out" 2>&1 &
   KPID=$!
   until [ -n "$(kdig @127.0.0.1 -p "$port" +short +time=1 +retry=0 SOA example.com 2>/dev/null)" ]; do
@@ -146,13 +117,13 @@ for WK in $WORKERS; do
     awk -v h="$HALF" -v n="$N" -v k="$BATCH" -v b="$b" 'BEGIN { srand(b);
       print "identifier,provider,account,preference,tags,service";
       for (i = 0; i < k; i++) { u = h + int(rand() * (n - h)); printf "user%07d@example.com,chat.example.net,user%07d-v%d,10,,\n", u, u, b } }' > batch.csv
-    out=$("$BIN/mimi-zonegen" --origin example.com --format lmdb --update -o db batch.csv 2>&1) ||
+    out=$("$BIN/mimi-zonegen" --origin example.com --format lmdb --update "${SIGN[@]}" -o "$DB" batch.csv 2>&1) ||
       echo "$out" >> "update-$WK.err"
     expect_del=
     if [ $(( b % 2 )) -eq 0 ]; then
       { echo "identifier"; tail -n 10 batch.csv | cut -d, -f1; } > del.csv
-      if out=$("$BIN/mimi-zonegen" --origin example.com --format lmdb --update --delete del.csv \
-                 -o db empty.csv 2>&1); then
+      if out=$("$BIN/mimi-zonegen" --origin example.com --format lmdb --update "${SIGN[@]}" \
+                 --delete del.csv -o "$DB" empty.csv 2>&1); then
         expect_del=$(tail -n +2 del.csv)
         deleted=$(( deleted + 10 ))
       else
@@ -166,7 +137,7 @@ for WK in $WORKERS; do
     fi
     if [ -z "$rss0" ] && [ "$t" -ge 30 ]; then
       rss0=$(awk '/^VmRSS/ { print $2 }' "/proc/$KPID/status" 2>/dev/null || echo 0)
-      db0=$(stat -c %s db/data.mdb)
+      db0=$(stat -c %s "$DB/data.mdb")
     fi
     # The checker: fixed users, never-published names, the last batch.
     while read -r id owner; do
@@ -191,7 +162,7 @@ for WK in $WORKERS; do
   alive=yes
   kill -0 "$KPID" 2>/dev/null || alive=NO
   rss1=$(awk '/^VmRSS/ { print $2 }' "/proc/$KPID/status" 2>/dev/null || echo 0)
-  db1=$(stat -c %s db/data.mdb)
+  db1=$(stat -c %s "$DB/data.mdb")
   checked=$(( checked + $(wc -l < "$W/checked-$WK" 2>/dev/null || echo 0) ))
   # A checker query that got no answer at all (kdig timed out while dnsperf
   # saturates the machine) is counted apart from a wrong answer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mod-mimi — a Knot DNS 3.2 module that answers MIMI names (MIMI-DNS/1) of
  * its zone from the LMDB database written by mimi-zonegen --format lmdb
@@ -45,18 +46,13 @@
 #define MOD_DATABASE "\x08" "database"
 #define MOD_TTL "\x03" "ttl"
 
-#define FORMAT_VERSION "1" /* mimi-lmdb(5) */
-
 /*
- * Reader slots. LMDB's default is 126 per lock file, and every worker
- * thread that queries pins one per environment (its renewed transaction):
- * a knotd with more workers got MDB_READERS_FULL, and the next instance of
- * a reload could not open the database at all. The lock file is shared
- * with mimi-zonegen and other processes (mdb_stat, a second knotd), and
- * its size is set by the first process that opens it alone: mimi-zonegen
- * asks for the same number. 4096 slots are 256 KiB of lock file.
+ * Reader slots: every worker thread that queries pins one per environment
+ * (its renewed transaction); with LMDB's default of 126 a knotd with more
+ * workers got MDB_READERS_FULL, and the next instance of a reload could
+ * not open the database at all. At least MIMI_LMDB_MAX_READERS, the
+ * number mimi-zonegen asks for too (mimi_lmdb_format.h).
  */
-#define MIN_READERS 4096u
 #define READERS_HEADROOM 128u /* other processes beside our workers */
 
 /* How often a query may look at data.mdb or retry a failed open. */
@@ -76,6 +72,7 @@ typedef struct {
 typedef struct {
   MDB_env *env;
   MDB_dbi rrsets;
+  int is_signed;      /* format 2: RRSIGs in the values */
   dev_t dev;          /* data.mdb when it was opened */
   ino_t ino;
   char origin[KNOT_DNAME_TXT_MAXLEN + 1];
@@ -135,17 +132,19 @@ static int db_check(db_t *db, const char **why) {
     *why = open_error(rc);
     return -1;
   }
-  if (mdb_dbi_open(txn, "rrsets", 0, &db->rrsets) != 0 ||
-      mdb_dbi_open(txn, "meta", 0, &meta) != 0) {
+  if (mdb_dbi_open(txn, MIMI_LMDB_DB_RRSETS, 0, &db->rrsets) != 0 ||
+      mdb_dbi_open(txn, MIMI_LMDB_DB_META, 0, &meta) != 0) {
     *why = "not a mimi-zonegen database (no rrsets/meta)";
     goto fail;
   }
-  if (meta_get(txn, meta, "format", buf, sizeof buf) != 0 ||
-      strcmp(buf, FORMAT_VERSION) != 0) {
-    *why = "database format is not 1 (rebuild it with this mimi-zonegen)";
+  if (meta_get(txn, meta, MIMI_LMDB_META_FORMAT, buf, sizeof buf) != 0 ||
+      (strcmp(buf, MIMI_LMDB_FORMAT) != 0 && strcmp(buf, MIMI_LMDB_FORMAT_SIGNED) != 0)) {
+    *why = "database format is not " MIMI_LMDB_FORMAT " or " MIMI_LMDB_FORMAT_SIGNED
+           " (rebuild it with this mimi-zonegen)";
     goto fail;
   }
-  if (meta_get(txn, meta, "origin", db->origin, sizeof db->origin) != 0) {
+  db->is_signed = strcmp(buf, MIMI_LMDB_FORMAT_SIGNED) == 0;
+  if (meta_get(txn, meta, MIMI_LMDB_META_ORIGIN, db->origin, sizeof db->origin) != 0) {
     *why = "database has no origin";
     goto fail;
   }
@@ -188,10 +187,11 @@ static db_t *db_open(const char *path, unsigned nthreads, const char **why) {
     *why = "cannot create an LMDB environment";
     goto fail;
   }
-  if ((rc = mdb_env_set_maxdbs(db->env, 4)) != 0 ||
-      (rc = mdb_env_set_maxreaders(db->env, nthreads + READERS_HEADROOM > MIN_READERS
-                                                ? nthreads + READERS_HEADROOM
-                                                : MIN_READERS)) != 0 ||
+  if ((rc = mdb_env_set_maxdbs(db->env, MIMI_LMDB_MAXDBS)) != 0 ||
+      (rc = mdb_env_set_maxreaders(db->env,
+                                   nthreads + READERS_HEADROOM > MIMI_LMDB_MAX_READERS
+                                       ? nthreads + READERS_HEADROOM
+                                       : MIMI_LMDB_MAX_READERS)) != 0 ||
       /* No read-ahead: only the pages queries touch are mapped in. No TLS:
        * a transaction is kept per worker (scratch), not per OS thread. */
       (rc = mdb_env_open(db->env, path, MDB_RDONLY | MDB_NOTLS | MDB_NORDAHEAD, 0)) != 0) {
@@ -226,6 +226,7 @@ typedef struct shared_env {
   unsigned long gen;  /* raised at every successful (re)open */
   _Atomic long next_check;    /* monotonic second of the next check */
   _Atomic long next_read_log; /* rate limit of read-error messages */
+  _Atomic long next_sig_log;  /* rate limit of expired-signature messages */
 } shared_env_t;
 
 static pthread_mutex_t envs_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -410,45 +411,108 @@ typedef struct {
   _Atomic unsigned long warned_gen; /* "another zone" logged for this open */
 } mimi_mod_t;
 
-/* Add the RRs of type (any type for ANY) from a database value. Returns the
- * number added, or -1 for a malformed value or a packet error (*trunc set
- * when the packet is full). */
+/* Put rr into the answer (freed with the packet), or free it. 0, or -1
+ * with *trunc set (the packet is full). */
+static int put_one(knot_pkt_t *pkt, knot_rrset_t *rr, int *trunc) {
+  if (knot_pkt_put(pkt, 0, rr, KNOT_PF_FREE) == KNOT_EOK)
+    return 0;
+  knot_rrset_free(rr, &pkt->mm);
+  *trunc = 1;
+  return -1;
+}
+
+/* The seconds of now, for RRSIG validity (RFC 4034 §3.1.5). */
+static uint32_t wall_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return (uint32_t)ts.tv_sec;
+}
+
+/*
+ * Add the RRs of qtype (every type for ANY) from a database value, and
+ * when dnssec (a DO query, a signed database) each RRset's stored RRSIG
+ * (mimi-lmdb(5): right after the RRset). A signature is served only
+ * inside its validity, and the RRset and its RRSIG get a TTL that ends
+ * by its expiration (as RFC 4035 §5.3.3 has validators cap it), so that
+ * no cache holds it past its validity either. Returns the number of
+ * RRsets added; -1 for a malformed value or a packet error (*trunc set
+ * when the packet is full); -2 when an RRset has no valid signature
+ * (expired: the database was not re-signed in time).
+ */
 static int put_rrs(knot_pkt_t *pkt, knotd_qdata_t *qdata, const MDB_val *v,
-                   uint16_t qtype, uint32_t ttl, int *trunc) {
+                   uint16_t qtype, uint32_t ttl, int dnssec, int *trunc) {
   size_t o = 0;
   knot_rrset_t *rr = NULL;
-  mimi_rr_t one;
+  mimi_lmdb_rr_t one;
   int added = 0, got;
+  uint32_t now = dnssec ? wall_seconds() : 0;
 
-  while ((got = mimi_value_next(v->mv_data, v->mv_size, &o, &one)) == 1) {
-    if (qtype == one.type || qtype == KNOT_RRTYPE_ANY) {
-      /* Records of one type are stored together: one RRset per type. */
-      if (rr && rr->type != one.type) {
-        if (knot_pkt_put(pkt, 0, rr, KNOT_PF_FREE) != KNOT_EOK)
-          goto put_failed;
-        rr = NULL;
+  while ((got = mimi_lmdb_value_next(v->mv_data, v->mv_size, &o, &one)) == 1) {
+    if (one.type == MIMI_LMDB_T_RRSIG) {
+      uint32_t left, t = ttl;
+      knot_rrset_t *sig;
+      /* The signature of an RRset not asked for, or not wanted. */
+      if (!rr || !dnssec || one.rdlen < 2 ||
+          (uint16_t)(one.rdata[0] << 8 | one.rdata[1]) != rr->type)
+        continue;
+      if (!mimi_lmdb_rrsig_valid(one.rdata, one.rdlen, now, &left))
+        goto unsigned_rrset;
+      if (left < t)
+        t = left;
+      if (mimi_lmdb_be32(one.rdata + 4) < t)
+        t = mimi_lmdb_be32(one.rdata + 4); /* the original TTL */
+      rr->ttl = t;
+      if (put_one(pkt, rr, trunc) != 0)
+        return -1;
+      rr = NULL;
+      if (!(sig = knot_rrset_new(qdata->name, KNOT_RRTYPE_RRSIG, KNOT_CLASS_IN, t,
+                                 &pkt->mm)))
+        return -1;
+      if (knot_rrset_add_rdata(sig, one.rdata, one.rdlen, &pkt->mm) != KNOT_EOK) {
+        knot_rrset_free(sig, &pkt->mm);
+        return -1;
       }
+      if (put_one(pkt, sig, trunc) != 0)
+        return -1;
+      added++;
+      continue;
+    }
+    if (rr && rr->type != one.type) {
+      /* Records of one type are stored together: one RRset per type. */
+      if (dnssec)
+        goto unsigned_rrset;
+      if (put_one(pkt, rr, trunc) != 0)
+        return -1;
+      rr = NULL;
+      added++;
+    }
+    if (qtype == one.type || qtype == KNOT_RRTYPE_ANY) {
       if (!rr && !(rr = knot_rrset_new(qdata->name, one.type, KNOT_CLASS_IN, ttl,
                                        &pkt->mm)))
         return -1;
       if (knot_rrset_add_rdata(rr, one.rdata, one.rdlen, &pkt->mm) != KNOT_EOK)
         goto fail;
-      added++;
     }
   }
   if (got < 0)
     goto fail; /* malformed value */
-  if (rr && knot_pkt_put(pkt, 0, rr, KNOT_PF_FREE) != KNOT_EOK)
-    goto put_failed;
+  if (rr) {
+    if (dnssec)
+      goto unsigned_rrset;
+    if (put_one(pkt, rr, trunc) != 0)
+      return -1;
+    added++;
+  }
   return added;
-put_failed:
-  *trunc = 1;
+unsigned_rrset:
+  if (rr)
+    knot_rrset_free(rr, &pkt->mm);
+  return -2;
 fail:
   if (rr)
     knot_rrset_free(rr, &pkt->mm);
   return -1;
 }
-
 
 /* The database cannot answer (unusable, or of another zone): SERVFAIL for
  * the names it would hold, the zone's answer for the others. */
@@ -484,21 +548,35 @@ static void read_error(shared_env_t *e, knotd_mod_t *mod, int rc) {
                   "(this message at most once a minute)", e->path, mdb_strerror(rc));
 }
 
+/* A signed database served a name whose signature expired: logged at most
+ * once a minute. */
+static void sig_error(shared_env_t *e, knotd_mod_t *mod) {
+  long now = now_seconds(), next = atomic_load(&e->next_sig_log);
+  if (now >= next && atomic_compare_exchange_strong(&e->next_sig_log, &next,
+                                                    now + READ_ERROR_LOG_INTERVAL))
+    knotd_mod_log(mod, LOG_ERR, "database %s: a signature has expired (or is missing); "
+                  "answering SERVFAIL for it: re-sign the database with mimi-zonegen "
+                  "--update --sign --resign (this message at most once a minute)", e->path);
+}
+
 /* The answer from an open database, its read transaction ready in s. */
 static knotd_in_state_t lookup(knotd_in_state_t state, knot_pkt_t *pkt,
-                               knotd_qdata_t *qdata, const mimi_mod_t *m,
-                               scratch_t *s, const uint8_t *k, size_t klen) {
+                               knotd_qdata_t *qdata, const mimi_mod_t *m, knotd_mod_t *mod,
+                               const db_t *db, scratch_t *s, const uint8_t *k, size_t klen) {
   MDB_val key = {klen, (void *)k}, val;
   int trunc = 0;
-  /* One descent: the first key at or after the name. Equal: the name's
-   * records; longer with the name's key as prefix: an empty non-terminal
-   * (mimi-lmdb(5) keys sort parents before children); else not here. */
+  /* One descent: the first key at or after the name (mimi-lmdb(5) keys
+   * sort parents before children). */
   int rc = mdb_cursor_get(s->cur, &key, &val, MDB_SET_RANGE);
-  if (rc == 0 && key.mv_size == klen && memcmp(key.mv_data, k, klen) == 0) {
-    int n = put_rrs(pkt, qdata, &val, knot_pkt_qtype(qdata->query), m->ttl, &trunc);
+  int where = mimi_lmdb_classify(k, klen, rc == 0 ? key.mv_data : NULL, key.mv_size);
+  if (where == MIMI_LMDB_HIT) {
+    int dnssec = db->is_signed && knot_pkt_has_dnssec(qdata->query);
+    int n = put_rrs(pkt, qdata, &val, knot_pkt_qtype(qdata->query), m->ttl, dnssec, &trunc);
     if (n < 0) {
       if (trunc)
         return KNOTD_IN_STATE_TRUNC;
+      if (n == -2)
+        sig_error(m->env, mod);
       qdata->rcode = KNOT_RCODE_SERVFAIL;
       return KNOTD_IN_STATE_ERROR;
     }
@@ -506,7 +584,7 @@ static knotd_in_state_t lookup(knotd_in_state_t state, knot_pkt_t *pkt,
     qdata->rcode = KNOT_RCODE_NOERROR;
     return n ? KNOTD_IN_STATE_HIT : KNOTD_IN_STATE_NODATA;
   }
-  if (rc == 0 && key.mv_size > klen && memcmp(key.mv_data, k, klen) == 0) {
+  if (where == MIMI_LMDB_ENT) {
     knot_wire_set_aa(pkt->wire);
     qdata->rcode = KNOT_RCODE_NOERROR;
     return KNOTD_IN_STATE_NODATA;
@@ -522,13 +600,13 @@ static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
   mimi_mod_t *m = knotd_mod_ctx(mod);
   shared_env_t *e;
   knotd_in_state_t out;
-  uint8_t key[MIMI_KEY_MAX];
+  uint8_t key[MIMI_LMDB_KEY_MAX];
   size_t klen;
 
   /* Only names the zone does not have: zone data wins. */
   if (state != KNOTD_IN_STATE_MISS || !m)
     return state;
-  if (!(klen = mimi_name_key(qdata->name, key)))
+  if (!(klen = mimi_lmdb_owner_key(qdata->name, knot_dname_size(qdata->name), key)))
     return state;
   e = m->env;
   env_refresh(e, mod, 0);
@@ -561,7 +639,7 @@ static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
       read_error(e, mod, rc);
       return unanswerable(state, qdata, mod);
     }
-    out = lookup(state, pkt, qdata, m, s, key, klen);
+    out = lookup(state, pkt, qdata, m, mod, db, s, key, klen);
     mdb_txn_reset(s->txn);
     pthread_rwlock_unlock(&e->lock);
     return out;

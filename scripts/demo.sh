@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The README's demo: sample providers published with mimi-zonegen, served
 # by a local knotd (127.0.0.1, random high port) with mod-mimi and
 # mod-onlinesign, and looked up with mimi-lookup, DNSSEC-validated from the
@@ -39,51 +40,9 @@ sed -i 's/a=mallory"/a=mallory-evil"/' "$W/broken.example.zone.signed"
 ksk=$(grep -l 'DNSKEY[[:space:]]*257' "$W"/keys/Kbroken.example.+013+*.key)
 ldns-key2ds -n -2 "$ksk" > "$W/broken.ds"
 
-cat > "$W/knot.tpl" <<EOF
-server:
-  rundir: "@DIR@/run"
-  listen: 127.0.0.1@@PORT@
-  user: $(id -un):$(id -gn)
-  udp-workers: 2
-  tcp-workers: 2
-  background-workers: 1
-database:
-  storage: "@DIR@/db"
-log:
-  - target: "@DIR@/knotd.log"
-    any: info
-module:
-  - id: mod-mimi
-    file: "$MOD"
-mod-mimi:
-  - id: users
-    database: "$W/db-example.com"
-  - id: phones
-    database: "$W/db-e164.example"
-mod-onlinesign:
-  - id: mimi
-    nsec-bitmap: [TXT, NAPTR]
-template:
-  - id: default
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-zone:
-  - domain: example.com
-    file: "$DATA/example.com.zone"
-    module: [mod-mimi/users, mod-onlinesign/mimi]
-  - domain: e164.example
-    file: "$DATA/e164.example.zone"
-    module: [mod-mimi/phones, mod-onlinesign/mimi]
-  - domain: example.net
-    file: "$DATA/example.net.zone"
-    module: mod-onlinesign/mimi
-  - domain: example.org
-    file: "$DATA/example.org.zone"
-    module: mod-onlinesign/mimi
-  - domain: broken.example
-    file: "$W/broken.example.zone.signed"
-EOF
+knot_render "$DATA/knot-demo.conf.in" "MODULE=$MOD" "DB_USERS=$W/db-example.com" \
+  "DB_PHONES=$W/db-e164.example" "DATA=$DATA" "BROKEN=$W/broken.example.zone.signed" \
+  "server.user=$(id -un):$(id -gn)" > "$W/knot.tpl"
 echo "2. Starting knotd with mod-mimi and mod-onlinesign ..."
 knot_start_conf "$W/knot" "$W/knot.tpl" 5 example.com
 grep -q "serving MIMI records from $W/db-example.com" "$W/knot/knotd.log" ||

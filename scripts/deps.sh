@@ -20,6 +20,7 @@ PKGS=(
   liblmdb-dev lmdb-utils             # mimi-zonegen --format lmdb, mod-mimi; mdb_dump (tests)
   libknot-dev                        # mod-mimi: <knot/module.h>, libknot
   valgrind                           # mod-mimi under valgrind (tests)
+  bind9-dnsutils                     # delv: a second, independent validator (tests)
   dnsperf bc time                    # benchmarks (make bench; /usr/bin/time)
   mandoc                             # man pages: lint (tests)
   python3                            # tests: JSON output checked with its json module

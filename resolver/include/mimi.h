@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libmimi — DNS-based discovery for interoperable instant messaging (IETF MIMI).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libmimi — identifiers, owner names and query plans (MIMI-DNS/1 §1, §2, §5).
  * Included by <mimi.h>; do not include directly.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libmimi — ENUM NAPTR processing for MIMI (MIMI-DNS/1 §4; RFC 6116, RFC 3402,
  * RFC 3403). Works on already-decoded NAPTR fields; no I/O.

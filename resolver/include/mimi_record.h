@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libmimi — MIMI mappings and the MIMI TXT record (MIMI-DNS/1 §3).
  * Included by <mimi.h>; do not include directly.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libmimi — the resolver: identifier → mappings → provider endpoints, with a
  * DNSSEC status on every answer (MIMI-DNS/1 §1–§6).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libmimi — SVCB/HTTPS RDATA decoding (RFC 9460; MIMI-DNS/1 §5). No I/O.
  * Included by <mimi.h>; do not include directly.

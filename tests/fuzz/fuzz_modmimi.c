@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzz target: mod-mimi's pure logic (plugin-knot/mimi_pure.h), the part
+ * Fuzz target: mod-mimi's pure logic (plugin-knot/mimi_pure.h and the
+ * mimi-lmdb(5) definitions of common/mimi_lmdb_format.h), the part
  * of the Knot module that reads untrusted octets: query names (their
  * database keys, whether they are MIMI names) and database values.
  * The input is used twice:
  *  - as a database value: the walk stays inside it, moves forward, and
- *    ends exactly at its end or reports it malformed;
+ *    ends exactly at its end or reports it malformed; each RR read as an
+ *    RRSIG's validity stays inside its RDATA;
  *  - as a name (octets cut into labels, as knotd would hand over a
  *    decompressed query name; the first octet picks the zone's labels):
  *    a key, when there is one, reverses to the lower-cased name; the MIMI
@@ -19,11 +21,17 @@
 
 static void check_value(const uint8_t *data, size_t size) {
   size_t off = 0, prev = 0, rrs = 0;
-  mimi_rr_t rr;
+  mimi_lmdb_rr_t rr;
   int got;
-  while ((got = mimi_value_next(data, size, &off, &rr)) == 1) {
+  while ((got = mimi_lmdb_value_next(data, size, &off, &rr)) == 1) {
     if (off <= prev || off > size || rr.rdata < data ||
         rr.rdata + rr.rdlen != data + off || ++rrs > size)
+      abort();
+    /* A signature's validity (signed databases): read inside the RDATA;
+     * valid means some seconds left, at any clock. */
+    uint32_t left = 0, now = rr.rdlen ? (uint32_t)rr.rdata[0] << 24 : 0;
+    if (mimi_lmdb_rrsig_valid(rr.rdata, rr.rdlen, now, &left) &&
+        (left == 0 || rr.rdlen <= MIMI_LMDB_RRSIG_FIXED))
       abort();
     prev = off;
   }
@@ -42,7 +50,7 @@ static size_t make_name(const uint8_t *data, size_t size, uint8_t *name, size_t 
     size_t len = data[i++] % 64;
     if (len == 0 || len > size - i)
       len = size - i > 63 ? 63 : size - i;
-    if (len == 0 || o + 1 + len + 1 > MIMI_NAME_MAXLEN)
+    if (len == 0 || o + 1 + len + 1 > MIMI_LMDB_NAME_MAX)
       break;
     name[o++] = (uint8_t)len;
     memcpy(name + o, data + i, len);
@@ -62,7 +70,7 @@ static uint8_t lower(uint8_t c) {
 static void check_key(const uint8_t *name, size_t labels, const uint8_t *key, size_t klen) {
   const uint8_t *l = name;
   size_t end = klen;
-  if (klen > MIMI_KEY_MAX || key[klen - 1] != 0)
+  if (klen > MIMI_LMDB_KEY_MAX || key[klen - 1] != 0)
     abort();
   for (size_t n = 0; n < labels; n++, l += 1 + *l) {
     /* The label's text sits just before key[end - 1], the zero after it. */
@@ -107,16 +115,22 @@ static int expect_mimi(const uint8_t *name, size_t labels, size_t zlabels) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  uint8_t name[MIMI_NAME_MAXLEN + 1], key[MIMI_KEY_MAX];
-  size_t labels, klen;
+  uint8_t name[MIMI_LMDB_NAME_MAX + 1], key[MIMI_LMDB_KEY_MAX];
+  size_t labels, klen, nlen;
 
   check_value(data, size);
   if (size == 0)
     return 0;
-  make_name(data + 1, size - 1, name, &labels);
-  klen = mimi_name_key(name, key);
-  if (klen)
+  nlen = make_name(data + 1, size - 1, name, &labels);
+  klen = mimi_lmdb_owner_key(name, nlen, key);
+  if (klen) {
     check_key(name, labels, key, klen);
+    /* The lookup reading: the key against itself and its prefixes. */
+    if (mimi_lmdb_classify(key, klen, key, klen) != MIMI_LMDB_HIT ||
+        (klen > 1 && mimi_lmdb_classify(key, klen - 1, key, klen) != MIMI_LMDB_ENT) ||
+        (klen > 1 && mimi_lmdb_classify(key, klen, key, klen - 1) != MIMI_LMDB_ABSENT))
+      abort();
+  }
   else if (labels > 0 && !any_zero(name))
     abort(); /* a name of at most 255 octets without zero octets has a key */
 

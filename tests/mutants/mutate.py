@@ -64,6 +64,8 @@ def make_targets(test):
         t = ["all"]
         if test.endswith("resolver.sh"):
             t.append("build/rel/tests/itest_async")
+        if test.endswith("lmdb_format.sh"):
+            t.append("build/rel/tests/itest_lmdb_read")
         if test.endswith("zonegen_tsan.sh"):
             t.append("build/tsan/bin/mimi-zonegen")
         return t

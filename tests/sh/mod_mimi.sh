@@ -64,57 +64,19 @@ EOF
 "$G" --origin e164.arpa --naptr --template "$T/static-arpa.zone" --serial 1 -o "$T/full-arpa.zone" "$T/phones.csv" 2>/dev/null \
   && ok "databases and zone files generated from the same CSV" || fail "generation"
 
-# conf: module instances com and arpa; ONLINESIGN adds mod-onlinesign.
-write_conf() { # FILE ONLINESIGN DB-COM [DB-ARPA]
-  local os="" list_com="mod-mimi/com" list_arpa="mod-mimi/arpa"
-  if [ "$2" = 1 ]; then
-    os=$'mod-onlinesign:\n  - id: mimi\n    nsec-bitmap: [TXT, NAPTR]\n'
-    list_com="mod-mimi/com, mod-onlinesign/mimi"
-    list_arpa="mod-mimi/arpa, mod-onlinesign/mimi"
-  fi
-  cat > "$1" <<EOF
-server:
-  rundir: "@DIR@/run"
-  listen: 127.0.0.1@@PORT@
-  user: $(id -un):$(id -gn)
-  udp-workers: 2
-  tcp-workers: 2
-  background-workers: 1
-database:
-  storage: "@DIR@/db"
-log:
-  - target: "@DIR@/knotd.log"
-    any: info
-module:
-  - id: mod-mimi
-    file: "$MOD"
-mod-mimi:
-  - id: com
-    database: "$3"
-  - id: arpa
-    database: "${4:-$T/db-arpa}"
-$os
-template:
-  - id: default
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-zone:
-  - domain: example.com
-    file: "$T/static-com.zone"
-    module: [$list_com]
-  - domain: e164.arpa
-    file: "$T/static-arpa.zone"
-    module: [$list_arpa]
-EOF
+# conf: module instances com and arpa (tests/lib/knot-mimi-two.conf.in).
+write_conf() { # FILE DB-COM [DB-ARPA]
+  knot_render "$(dirname "$0")/../lib/knot-mimi-two.conf.in" "MODULE=$MOD" "DB_COM=$2" \
+    "DB_ARPA=${3:-$T/db-arpa}" "ZONEFILE_COM=$T/static-com.zone" \
+    "ZONEFILE_ARPA=$T/static-arpa.zone" "server.user=$(id -un):$(id -gn)" > "$1"
 }
 
 # ---- configuration checks (knotc conf-check runs the module's checks) ----------
 # Only a configuration error is refused: a missing, corrupt or foreign
 # database is a state of the files, answered with SERVFAIL (below).
 conf_check() { # DB-COM
-  write_conf "$T/check.tpl" 0 "$1"
-  sed -e "s|@PORT@|5353|g" -e "s|@DIR@|$T/chk|g" "$T/check.tpl" > "$T/check.conf"
+  write_conf "$T/check.tpl" "$1"
+  knot_conf_template "$T/chk" 5353 "$T/check.tpl" > "$T/check.conf"
   knotc -c "$T/check.conf" conf-check 2>&1
 }
 out=$(conf_check ""); rc=$?
@@ -130,14 +92,14 @@ out=$(conf_check "$T/nonexistent"); rc=$?
 [ $rc -eq 0 ] && expect_contains "$out" "Configuration is valid" "conf-check accepts a missing database (a state, not a configuration error)" \
   || fail "conf-check missing database" "exit $rc" "$out"
 mkdir -p "$T/garbage" && head -c 20000 /dev/urandom > "$T/garbage/data.mdb"
-mdb_dump -a "$T/db-com" | sed 's/^ 31$/ 32/' > "$T/v2.dump"   # format "1" -> "2"
-mdb_load -f "$T/v2.dump" "$(mkdir -p "$T/db-v2" && echo "$T/db-v2")" 2>/dev/null
-[ "$(mdb_dump -p -s meta "$T/db-v2" | grep -A1 '^ format$' | tail -1)" = " 2" ] \
-  && ok "a database of format 2 for the tests" || fail "format 2 database"
+mdb_dump -a "$T/db-com" | sed 's/^ 31$/ 39/' > "$T/v9.dump"   # format "1" -> "9"
+mdb_load -f "$T/v9.dump" "$(mkdir -p "$T/db-v9" && echo "$T/db-v9")" 2>/dev/null
+[ "$(mdb_dump -p -s meta "$T/db-v9" | grep -A1 '^ format$' | tail -1)" = " 9" ] \
+  && ok "a database of format 9 for the tests" || fail "format 9 database"
 expect_rc 0 "conf-check accepts the real database" conf_check "$T/db-com"
 
 # ---- differential: module vs static zone, same answers ----------------------------
-write_conf "$T/mod.tpl" 0 "$T/db-com"
+write_conf "$T/mod.tpl" "$T/db-com"
 knot_start_conf "$T/kmod" "$T/mod.tpl" 2 example.com || fail "knotd with mod-mimi starts"
 PMOD=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
 n=$(grep -c "module 'mod-mimi/.*serving MIMI records" "$T/kmod/knotd.log")
@@ -154,10 +116,16 @@ names=(example.com. _mimi.example.com. _mimi.chat.example.com. chat.example.com.
        dom.example.com. x.y._mimi.example.com. "$(owner +15551234567)" "$(owner +442079460148)"
        5.5.5.1.e164.arpa. 1.e164.arpa. "$(owner +15550000000)" e164.arpa.
        "$(owner alice@example.com | tr a-z A-Z)" _MIMI.ZOE.EXAMPLE.COM.)
+# An answer as comparable lines: the rcode, the header flags and section
+# counts, and every record of every section (TTL dropped, RRSIGs aside:
+# ECDSA signatures differ per signing), sorted. (kdig 3.2 prints no
+# header with +noall: the whole output is read.)
 answer() { # PORT NAME TYPE DO
-  kdig @127.0.0.1 -p "$1" "$2" "$3" $4 +norec +time=3 +retry=2 +noall +answer +comments 2>&1 |
-    awk '/status:/ { sub(/.*status: /, ""); sub(/,.*/, ""); print "rcode " $0 }
-         /^[^;]/ && NF { $2 = ""; print tolower($0) }' | grep -v 'rrsig' | sort
+  kdig @127.0.0.1 -p "$1" "$2" "$3" $4 +norec +time=3 +retry=2 2>&1 |
+    awk '/status:/ { sub(/.*status: /, ""); sub(/,.*/, ""); sub(/;.*/, ""); print "rcode " $0 }
+         /^;; Flags:/ { sub(/^;; Flags: /, ""); print "flags " $0 }
+         /^;; [A-Z]+ SECTION:/ { sec = $2 }
+         /^[^;]/ && NF { $2 = ""; print tolower(sec) " " tolower($0) }' | grep -v 'rrsig' | sort
 }
 diffs=0; checked=0
 for n in "${names[@]}"; do
@@ -239,7 +207,7 @@ wait_rcode() { # PORT NAME RCODE
 }
 # Another zone's database for example.com, a corrupt one for e164.arpa.
 "$G" --origin example.org --format lmdb -o "$T/db-org" <(printf '%s\nx@example.org,p.example,x,,,\n' "$HDR") 2>/dev/null
-write_conf "$T/org.tpl" 0 "$T/db-org" "$T/garbage"
+write_conf "$T/org.tpl" "$T/db-org" "$T/garbage"
 if knot_start_conf "$T/korg" "$T/org.tpl" 2 example.com; then
   PORG=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
   grep -q "database $T/db-org holds the zone example.org., not this one; answering SERVFAIL" "$T/korg/knotd.log" \
@@ -268,7 +236,7 @@ fi
 # lock file: knotd creates it, with the module's reader slots.
 MIMI_ZONEGEN_MAPSIZE=65536 "$G" --origin example.com --format lmdb -o "$T/db-live" "$T/users.csv" 2>/dev/null \
   && rm "$T/db-live/lock.mdb" && ok "a database with a 64 KiB map" || fail "small-map database"
-write_conf "$T/live.tpl" 0 "$T/db-live"
+write_conf "$T/live.tpl" "$T/db-live"
 if knot_start_conf "$T/klive" "$T/live.tpl" 2 example.com; then
   PL=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
   ALICE=$(owner alice@example.com); BOB=$(owner Bob@example.com)
@@ -334,11 +302,11 @@ if knot_start_conf "$T/klive" "$T/live.tpl" 2 example.com; then
   grep -q "database $T/db-live usable again" "$T/klive/knotd.log" \
     && ok "the recovery is logged" || fail "recovery logged" "$(tail "$T/klive/knotd.log")"
   # Another format swapped in while running: noticed by the queries.
-  mv "$T/db-live" "$T/db-good" && cp -r "$T/db-v2" "$T/db-live"
+  mv "$T/db-live" "$T/db-good" && cp -r "$T/db-v9" "$T/db-live"
   r=$(wait_rcode "$PL" "$ALICE" SERVFAIL)
-  [ "$r" = SERVFAIL ] && ok "a database of format 2 swapped in: SERVFAIL" || fail "format 2: user" "$r"
-  grep -q "database $T/db-live: database format is not 1" "$T/klive/knotd.log" \
-    && ok "format 2: the log says why" || fail "format 2 logged" "$(tail "$T/klive/knotd.log")"
+  [ "$r" = SERVFAIL ] && ok "a database of format 9 swapped in: SERVFAIL" || fail "format 9: user" "$r"
+  grep -q "database $T/db-live: database format is not 1 or 2" "$T/klive/knotd.log" \
+    && ok "format 9: the log says why" || fail "format 9 logged" "$(tail "$T/klive/knotd.log")"
   rm -rf "$T/db-live" && mv "$T/db-good" "$T/db-live"
   r=$(wait_rcode "$PL" "$ALICE" NOERROR)
   [ "$r" = NOERROR ] && ok "the good database back: NOERROR" || fail "good db back" "$r"
@@ -347,47 +315,165 @@ else
   fail "knotd with a live database starts"
 fi
 
-# ---- DNSSEC with mod-onlinesign ------------------------------------------------------
-write_conf "$T/sig.tpl" 1 "$T/db-com"
-if knot_start_conf "$T/ksig" "$T/sig.tpl" 2 example.com; then
-  PSIG=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
-  sleep 0.5
-  { keymgr -c "$T/ksig/knot.conf" example.com ds; keymgr -c "$T/ksig/knot.conf" e164.arpa ds; } \
-    2>/dev/null | grep ' 2 ' > "$T/ta.ds"
-  S="--server 127.0.0.1@$PSIG --trust-anchor $T/ta.ds --no-endpoints"
-  for id in alice@example.com Bob@example.com zed@example.com dom.example.com +15551234567 '+44 20 7946 0148'; do
+# ---- DNSSEC: the signed deployment (plugin-knot/knot-signed.conf.in) ---------------
+# The database signed by mimi-zonegen, its keys imported into knotd,
+# mod-onlinesign for the DNSKEY RRset and the denials: answers validate with
+# libmimi and with delv; the stored signatures are served; an expired one
+# never is; a ZSK rollover keeps everything valid.
+export MIMI_BIN="$BIN" MIMI_MODULE="$MOD"
+zsk_of() { grep -l 'DNSKEY[[:space:]]*256' "$1"/K*.key | head -1 | sed 's/\.key$//'; }
+ksk_of() { grep -l 'DNSKEY[[:space:]]*257' "$1"/K*.key | head -1 | sed 's/\.key$//'; }
+tag_of() { sed 's/.*+//' <<< "$1" | sed 's/^0*//'; }
+rrsig_tags() { # PORT NAME TYPE: the key tags of the answer's RRSIGs
+  kdig @127.0.0.1 -p "$1" "$2" "$3" +dnssec +norec +time=3 +retry=2 +noall +answer 2>/dev/null |
+    awk '$4 == "RRSIG" { print $11 }' | sort -u | tr '\n' ' '
+}
+delv_q() { # PORT ANCHORS NAME TYPE
+  timeout 10 delv @127.0.0.1 -p "$1" -a "$2" +root=example.com "$4" "$3" 2>&1
+}
+# Queries until the DNSKEY RRset has N ZSKs (a reload takes a moment);
+# prints the last count. Bounded: about 6 s.
+wait_zsks() { # PORT N
+  local i n=0
+  for i in $(seq 1 30); do
+    n=$(kdig @127.0.0.1 -p "$1" example.com DNSKEY +short | grep -c '^256 ')
+    [ "$n" -eq "$2" ] && break
+    sleep 0.2
+  done
+  echo "$n"
+}
+anchors() { # DS-FILE: delv's trust-anchors file
+  awk '{ printf "trust-anchors {\n  %s static-ds %s %s %s \"%s\";\n};\n", $1, $3, $4, $5, $6 }' "$1"
+}
+printf '%s\n' "$HDR" > "$T/empty.csv"
+ALICE=$(owner alice@example.com)
+if knot_signed "$T/ksig" example.com "$T/users.csv" "$T/static-com.zone" 2>"$T/ksig.err"; then
+  PSIG=$KNOT_PORT; SIGPID=$KNOT_PID; PIDS+=("$KNOT_PID"); KNOT_PID=
+  SDB=$KNOT_DB; SKEYS=$KNOT_KEYS; TA=$KNOT_DS
+  anchors "$TA" > "$T/anchors.conf"
+  ZSK1=$(zsk_of "$SKEYS"); KSK=$(ksk_of "$SKEYS")
+  ok "knotd from knot-signed.conf.in: database signed, keys imported (ZSK $(tag_of "$ZSK1"))"
+  [ "$(mdb_dump -p -s meta "$SDB" | grep -A1 '^ format$' | tail -1)" = " 2" ] \
+    && ok "the database is of format 2 (signed)" || fail "signed format" "$(mdb_dump -p -s meta "$SDB")"
+  S="--server 127.0.0.1@$PSIG --trust-anchor $TA --no-endpoints"
+  for id in alice@example.com Bob@example.com dom.example.com; do
     out=$("$L" $S "$id" 2>&1); rc=$?
-    [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "validated: $id" || fail "validated: $id" "exit $rc" "$out"
+    [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "libmimi validates: $id" || fail "validated: $id" "exit $rc" "$out"
   done
   out=$("$L" $S nobody@example.com 2>&1); rc=$?
   [ $rc -eq 1 ] && expect_contains "$out" "; fully validated" "a missing user: not found, validated" \
     || fail "missing user" "exit $rc" "$out"
   out=$("$L" $S carol@example.com 2>&1); rc=$?
   [ $rc -eq 1 ] && expect_contains "$out" "opted out" "opt-out, validated" || fail "opt-out" "$out"
+  out=$(delv_q "$PSIG" "$T/anchors.conf" "$ALICE" TXT); rc=$?
+  [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "delv validates alice's TXT" || fail "delv TXT" "exit $rc" "$out"
+  expect_contains "$out" 'a=alice; p=10' "delv: with her record"
+  for q in "nobody._mimi.example.com. TXT" "$ALICE SVCB" "_mimi.example.com. TXT"; do
+    out=$(delv_q "$PSIG" "$T/anchors.conf" ${q% *} ${q#* }); rc=$?
+    [ $rc -eq 0 ] && expect_contains "$out" "; negative response, fully validated" "delv validates the denial of $q" \
+      || fail "delv denial $q" "exit $rc" "$out"
+  done
+  # The stored signature: by the database's ZSK, and the same octets in
+  # every answer (ECDSA is randomised: a signature made per query differs).
+  t=$(rrsig_tags "$PSIG" "$ALICE" TXT)
+  [ "$t" = "$(tag_of "$ZSK1") " ] && ok "alice's TXT is signed by the database's ZSK" || fail "RRSIG tag" "$t"
+  s1=$(kdig @127.0.0.1 -p "$PSIG" "$ALICE" TXT +dnssec +norec +noall +answer | awk '$4 == "RRSIG" { print $NF }')
+  s2=$(kdig @127.0.0.1 -p "$PSIG" "$ALICE" TXT +dnssec +norec +noall +answer | awk '$4 == "RRSIG" { print $NF }')
+  [ -n "$s1" ] && [ "$s1" = "$s2" ] && ok "the RRSIG is the stored one (identical in two answers)" || fail "stored RRSIG" "$s1 / $s2"
   # Walk the NSEC chain from the apex: no user name may appear.
-  seen="" name=example.com.
+  seen="" name=example.com. steps=0
   for i in $(seq 1 30); do
     next=$(kdig @127.0.0.1 -p "$PSIG" +dnssec +norec NSEC "$name" +noall +answer +authority 2>/dev/null |
            awk '$4 == "NSEC" { print $5; exit }')
     [ -z "$next" ] && break
-    seen="$seen $next"
+    seen="$seen $next" steps=$((steps + 1))
     name=$next
   done
   case "$seen" in
-    *"$(owner alice@example.com | cut -c1-20)"*|*"$(owner zed@example.com | cut -c1-20)"*)
-      fail "walking NSEC reveals no user name" "$seen" ;;
-    *) ok "walking NSEC reveals no user name" ;;
+    *"$(cut -c1-20 <<< "$ALICE")"*) fail "walking NSEC reveals no user name" "$seen" ;;
+    *) [ "$steps" -ge 2 ] && ok "walking NSEC ($steps steps) reveals no user name" \
+         || fail "the NSEC walk got NSEC records" "$seen" ;;
   esac
+
+  # -- Expiry: a signature is never served past its validity.
+  now=$(date +%s)
+  "$G" --quiet --origin example.com --format lmdb --sign --ksk "$KSK" --zsk "$ZSK1" \
+    --inception $((now - 3600)) --expiration $((now + 12)) -o "$SDB" "$T/users.csv" \
+    && ok "rebuilt with signatures that expire in 12 s" || fail "short-lived rebuild"
+  ttl=""
+  for i in $(seq 1 30); do # the module notices the new data.mdb within a second
+    ttl=$(kdig @127.0.0.1 -p "$PSIG" "$ALICE" TXT +dnssec +norec +noall +answer | awk '$4 == "RRSIG" { print $2; exit }')
+    [ -n "$ttl" ] && [ "$ttl" -le 12 ] && break
+    sleep 0.2
+  done
+  [ -n "$ttl" ] && [ "$ttl" -le 12 ] && [ "$ttl" -ge 1 ] \
+    && ok "the TTL ends by the signature's expiration ($ttl s)" || fail "TTL capped" "ttl '$ttl'"
+  while [ "$(date +%s)" -le $((now + 12)) ]; do sleep 0.5; done
+  out=$(kdig @127.0.0.1 -p "$PSIG" "$ALICE" TXT +dnssec +norec +time=2 +retry=1 2>&1)
+  expect_contains "$out" "status: SERVFAIL" "expired: a DO query gets SERVFAIL"
+  case "$out" in *RRSIG*) fail "expired: no RRSIG served" "$out" ;; *) ok "expired: no RRSIG served" ;; esac
+  r=$(rcode "$PSIG" "$ALICE")
+  [ "$r" = NOERROR ] && ok "expired: a query without DO still gets the records" || fail "no-DO after expiry" "$r"
+  grep -q "database $SDB: a signature has expired" "$T/ksig/knotd.log" \
+    && ok "expired: the log says to re-sign" || fail "expiry logged" "$(tail -5 "$T/ksig/knotd.log")"
+  out=$("$G" --origin example.com --format lmdb --update --sign --ksk "$KSK" --zsk "$ZSK1" --resign \
+        -o "$SDB" "$T/empty.csv" 2>&1); rc=$?
+  [ $rc -eq 0 ] && expect_contains "$out" "signed by ZSK $(tag_of "$ZSK1") (all names)" "--update --resign signs every name again" \
+    || fail "resign" "exit $rc" "$out"
+  out=$("$L" $S alice@example.com 2>&1); rc=$?
+  [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "re-signed: validated again without a reload" || fail "after resign" "exit $rc" "$out"
+
+  # -- ZSK rollover (mimi-zonegen(1), SIGNED DATABASES).
+  mkdir -p "$T/newzsk"
+  ZSK2=$(cd "$T/newzsk" && ldns-keygen -a ECDSAP256SHA256 example.com 2>/dev/null)
+  ZSK2="$T/newzsk/$ZSK2"
+  keymgr -c "$T/ksig/knot.conf" example.com import-bind "$ZSK2.private" >/dev/null 2>&1 \
+    && knotc -c "$T/ksig/knot.conf" reload >/dev/null 2>&1 && ok "rollover: the new ZSK imported, knotd reloaded" \
+    || fail "import the new ZSK"
+  n=$(wait_zsks "$PSIG" 2)
+  [ "$n" -eq 2 ] && ok "rollover: both ZSKs published" || fail "two ZSKs" "$n"
+  out=$("$L" $S alice@example.com 2>&1); rc=$?
+  [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "rollover, both keys: validated" || fail "both keys" "$out"
+  out=$("$G" --origin example.com --format lmdb --update --sign --ksk "$KSK" --zsk "$ZSK2" \
+        -o "$SDB" "$T/empty.csv" 2>&1); rc=$?
+  [ $rc -eq 1 ] && expect_contains "$out" "is signed by the ZSK $(tag_of "$ZSK1"), not $(tag_of "$ZSK2")" \
+    "another ZSK without --resign is refused" || fail "ZSK mismatch" "exit $rc" "$out"
+  "$G" --quiet --origin example.com --format lmdb --update --sign --ksk "$KSK" --zsk "$ZSK2" --resign \
+    -o "$SDB" "$T/empty.csv" && ok "rollover: the database signed again with the new ZSK" || fail "resign new ZSK"
+  t=$(rrsig_tags "$PSIG" "$ALICE" TXT)
+  [ "$t" = "$(tag_of "$ZSK2") " ] && ok "rollover: answers carry the new ZSK's signature" || fail "new tag" "$t"
+  keymgr -c "$T/ksig/knot.conf" example.com delete "$(tag_of "$ZSK1")" >/dev/null 2>&1 \
+    && knotc -c "$T/ksig/knot.conf" reload >/dev/null 2>&1 && ok "rollover: the old ZSK deleted, knotd reloaded" \
+    || fail "delete the old ZSK"
+  n=$(wait_zsks "$PSIG" 1)
+  [ "$n" -eq 1 ] && ok "rollover: one ZSK left" || fail "old ZSK gone" "$n"
+  for id in alice@example.com nobody@example.com; do
+    out=$("$L" $S "$id" 2>&1)
+    expect_contains "$out" "; fully validated" "after the rollover: $id validated"
+  done
+  out=$(delv_q "$PSIG" "$T/anchors.conf" "$ALICE" TXT); rc=$?
+  [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "after the rollover: delv validates" || fail "delv after rollover" "$out"
 else
-  fail "knotd with mod-mimi and mod-onlinesign starts"
+  fail "knotd from knot-signed.conf.in starts" "$(cat "$T/ksig.err")"
+fi
+# ENUM: the same template for e164.arpa, NAPTR included.
+if KNOT_ZONEGEN_ARGS=--naptr knot_signed "$T/ksig-arpa" e164.arpa "$T/phones.csv" "$T/static-arpa.zone" 2>"$T/ksig-arpa.err"; then
+  PARPA=$KNOT_PORT; PIDS+=("$KNOT_PID"); KNOT_PID=
+  for id in +15551234567 '+44 20 7946 0148'; do
+    out=$("$L" --server "127.0.0.1@$PARPA" --trust-anchor "$KNOT_DS" --no-endpoints "$id" 2>&1); rc=$?
+    [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "ENUM, signed database: $id validated" \
+      || fail "ENUM validated: $id" "exit $rc" "$out"
+  done
+else
+  fail "knotd from knot-signed.conf.in for e164.arpa" "$(cat "$T/ksig-arpa.err")"
 fi
 
 # ---- valgrind: no invalid reads or writes from the module ---------------------------
-write_conf "$T/vg.tpl" 1 "$T/db-com"
-mkdir -p "$T/kvg/run" "$T/kvg/db"
+# The signed deployment of above, on its rundir (its knotd stopped first).
+[ -n "${SIGPID:-}" ] && { kill "$SIGPID" 2>/dev/null; wait "$SIGPID" 2>/dev/null; }
 VGPORT=$(( 20000 + RANDOM % 30000 ))
-sed -e "s|@PORT@|$VGPORT|g" -e "s|@DIR@|$T/kvg|g" "$T/vg.tpl" > "$T/kvg/knot.conf"
-valgrind --error-exitcode=99 --log-file="$T/vg.log" knotd -c "$T/kvg/knot.conf" >/dev/null 2>&1 &
+knot_conf_template "$T/ksig" "$VGPORT" "$T/ksig/knot.tpl" > "$T/ksig/knot-vg.conf"
+valgrind --error-exitcode=99 --log-file="$T/vg.log" knotd -c "$T/ksig/knot-vg.conf" >/dev/null 2>&1 &
 VG=$!
 PIDS+=("$VG")
 for i in $(seq 1 150); do

@@ -236,8 +236,27 @@ out=$("$G" --origin example.com $NS --sign --ksk "$T/$k" --zsk "$T/badpt/$z" -o 
 [ "$(cat "$T/out.zone")" = "old zone, must survive" ] && ok "nothing written after key errors" \
   || fail "nothing written after key errors"
 [ -z "$(ls -A "$T" | grep mimi-tmp)" ] && ok "no temporary files left behind" || fail "temporary files left"
-expect_rc 2 "--sign --format lmdb: usage error" "$G" --origin example.com --format lmdb -o "$T/db" \
-  --sign --keys "$T/keys" "$T/users.csv"
+expect_rc 2 "--sign --nsec3 --format lmdb: usage error (a database has no chain)" "$G" \
+  --origin example.com --format lmdb -o "$T/db" --sign --nsec3 --keys "$T/keys" "$T/users.csv"
+expect_rc 2 "--resign without --update: usage error" "$G" --origin example.com --format lmdb \
+  -o "$T/db" --sign --resign --keys "$T/keys" "$T/users.csv"
+# A signed database (mimi-lmdb(5) format 2): an RRSIG after each RRset,
+# the records count without them; updates keep it signed, by its ZSK.
+out=$("$G" --origin example.com --format lmdb -o "$T/sdb" --sign --keys "$T/keys" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && expect_contains "$out" ", signed by ZSK " "--sign --format lmdb: a signed database" \
+  || fail "signed database" "exit $rc" "$out"
+smeta() { mdb_dump -p -s meta "$T/sdb" | awk -v k=" $1" '$0 == k { getline; sub(/^ /, ""); print; exit }'; }
+[ "$(smeta format)" = 2 ] && [ "$(smeta zsk)" -gt 0 ] && [ "$(smeta expires)" -gt "$(date +%s)" ] \
+  && ok "meta: format 2, zsk, expires" || fail "signed meta" "$(mdb_dump -p -s meta "$T/sdb")"
+n_unsigned=$("$G" --origin example.com --format lmdb -o "$T/udb" "$T/users.csv" 2>&1 | sed -n 's/.*: \([0-9]*\) records.*/\1/p')
+[ "$(smeta records)" = "$n_unsigned" ] && ok "signatures are not counted as records ($n_unsigned)" \
+  || fail "records count" "$(smeta records) vs $n_unsigned"
+out=$("$G" --origin example.com --format lmdb --update -o "$T/sdb" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && expect_contains "$out" "is signed; update it with --sign" "an unsigned update of a signed database is refused" \
+  || fail "unsigned update of signed" "exit $rc" "$out"
+out=$("$G" --origin example.com --format lmdb --update --sign --keys "$T/keys" -o "$T/udb" "$T/users.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && expect_contains "$out" "is not signed; rebuild it with --sign" "a signed update of an unsigned database is refused" \
+  || fail "signed update of unsigned" "exit $rc" "$out"
 expect_rc 2 "--sign without keys: usage error" "$G" --origin example.com $NS --sign "$T/users.csv"
 expect_rc 2 "--nsec3 without --sign: usage error" "$G" --origin example.com $NS --nsec3 "$T/users.csv"
 expect_rc 2 "a validity of 68 years or more is refused (RFC 4034 §3.1.5)" "$G" --origin example.com $NS \

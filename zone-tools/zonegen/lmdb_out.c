@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mimi-zonegen --format lmdb: the database mod-mimi serves (layout in
  * mimi-lmdb(5)). A new database is built in a temporary directory and
@@ -17,15 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lmdb_sign.h"
+#include "mimi_lmdb_format.h"
 #include "zonegen.h"
 
-#define FORMAT_VERSION "1"
 #define MIN_MAP (1ULL << 30)
 #define MIN_MAP_KNOB (64ULL << 10)
-/* The lock file's reader slots are sized by the first process that opens
- * it alone, and mod-mimi needs one per knotd worker: the same number as
- * mod-mimi asks for, not LMDB's 126, whichever of the two creates it. */
-#define MAX_READERS 4096
 
 /* The smallest map: 1 GiB (the file is sparse), or MIMI_ZONEGEN_MAPSIZE
  * bytes. The variable exists so that a test can make a later --update grow
@@ -59,7 +57,7 @@ static int owner_value(const zg_table_t *t, size_t i, size_t *next, uint8_t **va
   size_t j = i, total = 0, o = 0;
   while (j < t->n && t->v[j].ownerlen == a->ownerlen &&
          memcmp(t->v[j].key, a->key, a->ownerlen) == 0) {
-    total += 4 + (t->v[j].keylen - a->ownerlen - 2);
+    total += MIMI_LMDB_RR_HEADER + (t->v[j].keylen - a->ownerlen - 2);
     j++;
   }
   if (total > *cap) {
@@ -72,11 +70,10 @@ static int owner_value(const zg_table_t *t, size_t i, size_t *next, uint8_t **va
   for (size_t k = i; k < j; k++) {
     const zg_rr_t *r = &t->v[k];
     size_t rdlen = r->keylen - r->ownerlen - 2;
-    memcpy(*val + o, r->key + r->ownerlen, 2); /* type, network order */
-    (*val)[o + 2] = (uint8_t)(rdlen >> 8);
-    (*val)[o + 3] = (uint8_t)rdlen;
-    memcpy(*val + o + 4, r->key + r->ownerlen + 2, rdlen);
-    o += 4 + rdlen;
+    const uint8_t *tp = r->key + r->ownerlen; /* type, network order */
+    mimi_lmdb_rr_header(*val + o, (uint16_t)(tp[0] << 8 | tp[1]), (uint16_t)rdlen);
+    memcpy(*val + o + MIMI_LMDB_RR_HEADER, tp + 2, rdlen);
+    o += MIMI_LMDB_RR_HEADER + rdlen;
   }
   *len = total;
   *nrr = j - i;
@@ -85,10 +82,10 @@ static int owner_value(const zg_table_t *t, size_t i, size_t *next, uint8_t **va
 }
 
 static size_t value_rrs(const MDB_val *v) {
-  size_t n = 0;
-  const uint8_t *p = v->mv_data;
-  for (size_t o = 0; o + 4 <= v->mv_size; n++)
-    o += 4 + (size_t)(p[o + 2] << 8 | p[o + 3]);
+  size_t n = 0, o = 0;
+  mimi_lmdb_rr_t rr;
+  while (mimi_lmdb_value_next(v->mv_data, v->mv_size, &o, &rr) == 1)
+    n += rr.type != MIMI_LMDB_T_RRSIG; /* signatures are not records */
   return n;
 }
 
@@ -123,6 +120,8 @@ typedef struct {
   long long records;
   uint32_t serial;
   int deleted;        /* --delete was applied */
+  unsigned zsk;       /* signed by this ZSK (0: not signed) */
+  uint32_t expires;
   long gone, absent;
 } summary_t;
 
@@ -163,32 +162,92 @@ static int apply_deletes(MDB_txn *txn, MDB_dbi rr, const zg_opts_t *o,
   return 0;
 }
 
-/* Fill an open environment: the records and the metadata. */
+/* --resign: every value of the database signed again (its old RRSIGs
+ * dropped), in the update's transaction. 0 or -1 (printed). */
+static int resign_all(MDB_txn *txn, MDB_dbi rr, zg_lmdb_signer_t *ls) {
+  MDB_cursor *cur;
+  MDB_val key, val;
+  int rc = mdb_cursor_open(txn, rr, &cur);
+  if (rc)
+    return fail("resign", rc);
+  for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+    if (zg_lmdb_sign_value(ls, key.mv_data, key.mv_size, val.mv_data, val.mv_size) != 0) {
+      mdb_cursor_close(cur);
+      return -1;
+    }
+    MDB_val nv = {ls->out.n, ls->out.p};
+    if ((rc = mdb_cursor_put(cur, &key, &nv, MDB_CURRENT)) != 0)
+      break;
+  }
+  mdb_cursor_close(cur);
+  return rc == MDB_NOTFOUND ? 0 : fail("resign", rc);
+}
+
+/* With --update: may this run change the database as it is signed (or
+ * not)? 0, or -2 (printed). */
+static int check_signing(MDB_txn *txn, MDB_dbi meta, const zg_opts_t *o, const char *fmt,
+                         const zg_key_t *zsk) {
+  char tag[16];
+  if (strcmp(fmt, MIMI_LMDB_FORMAT_SIGNED) == 0 && !zsk) {
+    fprintf(stderr, "mimi-zonegen: %s is signed; update it with --sign and its keys (an "
+            "unsigned record would not validate)\n", o->output);
+    return -2;
+  }
+  if (strcmp(fmt, MIMI_LMDB_FORMAT) == 0 && zsk) {
+    fprintf(stderr, "mimi-zonegen: %s is not signed; rebuild it with --sign to sign it\n",
+            o->output);
+    return -2;
+  }
+  if (zsk && !o->resign &&
+      (get_meta(txn, meta, MIMI_LMDB_META_ZSK, tag, sizeof tag) ||
+       strtoul(tag, NULL, 10) != zsk->tag)) {
+    fprintf(stderr, "mimi-zonegen: %s is signed by the ZSK %s, not %u; give that key, or "
+            "--resign to sign every name with this one\n", o->output, tag, zsk->tag);
+    return -2;
+  }
+  return 0;
+}
+
+/* Fill an open environment: the records and the metadata. ls: signing
+ * (format 2), or NULL. */
 static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
                     const zg_dels_t *dels, int update, uint32_t serial_fixed, uint8_t **vp,
-                    size_t *vcapp, summary_t *sum) {
+                    size_t *vcapp, summary_t *sum, zg_lmdb_signer_t *ls) {
   MDB_txn *txn = NULL;
   MDB_dbi rr, meta;
   char buf[64], old_origin[300];
   long long records = 0;
   uint32_t serial = serial_fixed;
+  uint32_t expires = ls ? ls->s.expiration : 0;
   int rc;
 
   if ((rc = mdb_txn_begin(env, NULL, 0, &txn)))
     return fail("begin", rc);
-  if ((rc = mdb_dbi_open(txn, "rrsets", MDB_CREATE, &rr)) ||
-      (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &meta))) {
+  if ((rc = mdb_dbi_open(txn, MIMI_LMDB_DB_RRSETS, MDB_CREATE, &rr)) ||
+      (rc = mdb_dbi_open(txn, MIMI_LMDB_DB_META, MDB_CREATE, &meta))) {
     mdb_txn_abort(txn);
     return fail("open databases", rc);
   }
   if (update) {
     /* The database must be ours, of this format, for this zone. */
-    if (get_meta(txn, meta, "format", buf, sizeof buf) || strcmp(buf, FORMAT_VERSION) ||
-        get_meta(txn, meta, "origin", old_origin, sizeof old_origin)) {
+    if (get_meta(txn, meta, MIMI_LMDB_META_FORMAT, buf, sizeof buf) ||
+        (strcmp(buf, MIMI_LMDB_FORMAT) && strcmp(buf, MIMI_LMDB_FORMAT_SIGNED)) ||
+        get_meta(txn, meta, MIMI_LMDB_META_ORIGIN, old_origin, sizeof old_origin)) {
       mdb_txn_abort(txn);
-      fprintf(stderr, "mimi-zonegen: %s is not a mimi-zonegen database of format %s\n",
-              o->output, FORMAT_VERSION);
+      fprintf(stderr, "mimi-zonegen: %s is not a mimi-zonegen database of format %s or "
+              "%s\n", o->output, MIMI_LMDB_FORMAT, MIMI_LMDB_FORMAT_SIGNED);
       return -2;
+    }
+    if (check_signing(txn, meta, o, buf, ls ? ls->s.zsk : NULL) != 0) {
+      mdb_txn_abort(txn);
+      return -2;
+    }
+    /* Signatures kept from before may expire first. */
+    if (ls && !o->resign && !get_meta(txn, meta, MIMI_LMDB_META_EXPIRES, buf, sizeof buf)) {
+      uint32_t old = (uint32_t)strtoul(buf, NULL, 10);
+      if ((int32_t)(old - expires) < 0)
+        expires = old;
     }
     if (strcmp(old_origin, o->origin) != 0) {
       mdb_txn_abort(txn);
@@ -196,9 +255,9 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
               old_origin, o->origin);
       return -2;
     }
-    if (!get_meta(txn, meta, "records", buf, sizeof buf))
+    if (!get_meta(txn, meta, MIMI_LMDB_META_RECORDS, buf, sizeof buf))
       records = atoll(buf);
-    if (o->serial_auto && !get_meta(txn, meta, "serial", buf, sizeof buf)) {
+    if (o->serial_auto && !get_meta(txn, meta, MIMI_LMDB_META_SERIAL, buf, sizeof buf)) {
       uint32_t old = (uint32_t)strtoul(buf, NULL, 10), now = (uint32_t)time(NULL);
       serial = old >= now ? old + 1 : now;
     }
@@ -218,6 +277,14 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
       return -1;
     }
     MDB_val key = {t->v[i].ownerlen, t->v[i].key}, val = {vlen, *vp}, oldv;
+    if (ls) {
+      if (zg_lmdb_sign_value(ls, t->v[i].key, t->v[i].ownerlen, *vp, vlen) != 0) {
+        mdb_txn_abort(txn);
+        return -1;
+      }
+      val.mv_size = ls->out.n;
+      val.mv_data = ls->out.p;
+    }
     if (update && mdb_get(txn, rr, &key, &oldv) == 0)
       records -= (long long)value_rrs(&oldv);
     /* A new database gets the keys in order: append, no page splits. */
@@ -228,16 +295,30 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
     }
     records += (long long)nrr;
   }
+  if (ls && o->resign && resign_all(txn, rr, ls) != 0) {
+    mdb_txn_abort(txn);
+    return -1;
+  }
   snprintf(buf, sizeof buf, "%u", (unsigned)serial);
-  char rec[32], when[32];
+  char rec[32], when[32], zsk[16], exp[16];
   snprintf(rec, sizeof rec, "%lld", records);
   snprintf(when, sizeof when, "%lld", (long long)time(NULL));
-  if ((rc = put_meta(txn, meta, "profile", MIMI_PROFILE)) ||
-      (rc = put_meta(txn, meta, "format", FORMAT_VERSION)) ||
-      (rc = put_meta(txn, meta, "origin", o->origin)) ||
-      (rc = put_meta(txn, meta, "serial", buf)) ||
-      (rc = put_meta(txn, meta, "records", rec)) ||
-      (rc = put_meta(txn, meta, "updated", when))) {
+  if (ls) {
+    snprintf(zsk, sizeof zsk, "%u", (unsigned)ls->s.zsk->tag);
+    snprintf(exp, sizeof exp, "%u", (unsigned)expires);
+    if ((rc = put_meta(txn, meta, MIMI_LMDB_META_ZSK, zsk)) ||
+        (rc = put_meta(txn, meta, MIMI_LMDB_META_EXPIRES, exp))) {
+      mdb_txn_abort(txn);
+      return fail("metadata", rc);
+    }
+  }
+  if ((rc = put_meta(txn, meta, MIMI_LMDB_META_PROFILE, MIMI_PROFILE)) ||
+      (rc = put_meta(txn, meta, MIMI_LMDB_META_FORMAT,
+                     ls ? MIMI_LMDB_FORMAT_SIGNED : MIMI_LMDB_FORMAT)) ||
+      (rc = put_meta(txn, meta, MIMI_LMDB_META_ORIGIN, o->origin)) ||
+      (rc = put_meta(txn, meta, MIMI_LMDB_META_SERIAL, buf)) ||
+      (rc = put_meta(txn, meta, MIMI_LMDB_META_RECORDS, rec)) ||
+      (rc = put_meta(txn, meta, MIMI_LMDB_META_UPDATED, when))) {
     mdb_txn_abort(txn);
     return fail("metadata", rc);
   }
@@ -250,10 +331,11 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
 
 /* fill_buf with a value buffer reused across owners. */
 static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
-                const zg_dels_t *dels, int update, uint32_t serial_fixed, summary_t *sum) {
+                const zg_dels_t *dels, int update, uint32_t serial_fixed, summary_t *sum,
+                zg_lmdb_signer_t *ls) {
   uint8_t *v = NULL;
   size_t vcap = 0;
-  int rc = fill_buf(env, o, t, dels, update, serial_fixed, &v, &vcap, sum);
+  int rc = fill_buf(env, o, t, dels, update, serial_fixed, &v, &vcap, sum, ls);
   free(v);
   return rc;
 }
@@ -261,8 +343,8 @@ static int fill(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
 static MDB_env *env_open(const char *dir, size_t mapsize, int create) {
   MDB_env *env = NULL;
   int rc;
-  if ((rc = mdb_env_create(&env)) || (rc = mdb_env_set_maxdbs(env, 4)) ||
-      (rc = mdb_env_set_maxreaders(env, MAX_READERS)) ||
+  if ((rc = mdb_env_create(&env)) || (rc = mdb_env_set_maxdbs(env, MIMI_LMDB_MAXDBS)) ||
+      (rc = mdb_env_set_maxreaders(env, MIMI_LMDB_MAX_READERS)) ||
       (mapsize && (rc = mdb_env_set_mapsize(env, mapsize))) ||
       /* A new database is written through the map (WRITEMAP): no page
        * copies in malloc'd buffers and no write() at commit (CSV -> LMDB
@@ -286,12 +368,12 @@ static int check_database(const zg_opts_t *o) {
   char fmt[64], origin[300];
   int rc = -1;
 
-  if (mdb_env_create(&env) != 0 || mdb_env_set_maxdbs(env, 4) != 0 ||
+  if (mdb_env_create(&env) != 0 || mdb_env_set_maxdbs(env, MIMI_LMDB_MAXDBS) != 0 ||
       mdb_env_open(env, o->output, MDB_RDONLY | MDB_NOLOCK, 0) != 0 ||
       mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) != 0 ||
-      mdb_dbi_open(txn, "meta", 0, &meta) != 0 ||
-      get_meta(txn, meta, "format", fmt, sizeof fmt) != 0 ||
-      get_meta(txn, meta, "origin", origin, sizeof origin) != 0) {
+      mdb_dbi_open(txn, MIMI_LMDB_DB_META, 0, &meta) != 0 ||
+      get_meta(txn, meta, MIMI_LMDB_META_FORMAT, fmt, sizeof fmt) != 0 ||
+      get_meta(txn, meta, MIMI_LMDB_META_ORIGIN, origin, sizeof origin) != 0) {
     fprintf(stderr, "mimi-zonegen: %s exists and is not a mimi-lmdb database (no format "
             "and origin in its meta); refusing to replace it\n", o->output);
     goto done;
@@ -368,13 +450,21 @@ static void print_summary(const zg_opts_t *o, const summary_t *sum) {
   if (sum->deleted)
     fprintf(stderr, "mimi-zonegen: %s: %ld identifier%s deleted, %ld not in the database\n",
             o->output, sum->gone, sum->gone == 1 ? "" : "s", sum->absent);
-  fprintf(stderr, "mimi-zonegen: %s: %lld records, serial %u\n", o->output, sum->records,
+  fprintf(stderr, "mimi-zonegen: %s: %lld records, serial %u", o->output, sum->records,
           (unsigned)sum->serial);
+  if (sum->zsk) {
+    zg_buf_t b = {0};
+    zg_txt_stamp(&b, sum->expires);
+    fprintf(stderr, ", signed by ZSK %u%s until %.*s", sum->zsk, o->resign ? " (all names)" : "",
+            b.oom ? 0 : (int)b.n, b.oom ? "" : b.p);
+    free(b.p);
+  }
+  fputc('\n', stderr);
 }
 
 /* zg_write_lmdb, but for the summary. */
 static int write_db(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels,
-                    int update, summary_t *sum) {
+                    int update, summary_t *sum, zg_lmdb_signer_t *ls) {
   size_t bytes = 0, floor = min_map();
   if (floor == 0)
     return -1;
@@ -391,7 +481,7 @@ static int write_db(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *de
     mdb_env_info(env, &info);
     if (info.me_mapsize < mapsize + info.me_last_pgno * 4096ULL * 2)
       mdb_env_set_mapsize(env, mapsize + info.me_last_pgno * 4096ULL * 2);
-    rc = fill(env, o, t, dels, 1, o->serial, sum);
+    rc = fill(env, o, t, dels, 1, o->serial, sum, ls);
     mdb_env_close(env);
     return rc;
   }
@@ -415,7 +505,7 @@ static int write_db(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *de
   MDB_env *env = env_open(tmp, mapsize, 1);
   if (!env)
     goto done;
-  rc = fill(env, o, t, NULL, 0, o->serial_auto ? (uint32_t)time(NULL) : o->serial, sum);
+  rc = fill(env, o, t, NULL, 0, o->serial_auto ? (uint32_t)time(NULL) : o->serial, sum, ls);
   if (rc == 0 && mdb_env_sync(env, 1) != 0)
     rc = -1;
   MDB_envinfo info;
@@ -464,10 +554,19 @@ done:
 }
 
 int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels,
-                  int update) {
+                  int update, const zg_key_t *ksk, const zg_key_t *zsk) {
   summary_t sum;
+  zg_lmdb_signer_t ls;
+  int rc;
   memset(&sum, 0, sizeof sum);
-  int rc = write_db(o, t, dels, update, &sum);
+  if (zsk && zg_lmdb_signer_init(&ls, o, ksk, zsk) != 0)
+    return -1;
+  rc = write_db(o, t, dels, update, &sum, zsk ? &ls : NULL);
+  if (zsk) {
+    sum.zsk = zsk->tag;
+    sum.expires = ls.s.expiration;
+    zg_lmdb_signer_free(&ls);
+  }
   if (rc == 0)
     print_summary(o, &sum);
   return rc;

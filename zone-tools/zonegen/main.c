@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "lmdb_sign.h"
 #include "sign.h"
 #include "zonegen.h"
 
@@ -49,7 +50,10 @@ static void usage(FILE *f) {
         "  -q, --quiet              no summary line (warnings and errors are still shown)\n"
         "\n"
         "Signing (DNSSEC, ECDSA P-256 with SHA-256, algorithm 13):\n"
-        "      --sign               sign the zone (zone files only)\n"
+        "      --sign               sign the zone; with lmdb, store an RRSIG (by the ZSK)\n"
+        "                           beside every RRset for mod-mimi to serve\n"
+        "      --resign             with lmdb --update --sign: sign every name in the\n"
+        "                           database again (new validity, or a new ZSK)\n"
         "      --ksk FILE           the key-signing key: K*.private, K*.key or their\n"
         "                           common prefix (BIND format, as ldns-keygen writes)\n"
         "      --zsk FILE           the zone-signing key, likewise\n"
@@ -71,7 +75,7 @@ static void usage(FILE *f) {
 
 enum { O_FORMAT = 256, O_TTL, O_SERIAL, O_TEMPLATE, O_NS, O_CONTACT, O_APEX,
        O_NAPTR, O_NOLOWER, O_SKIP, O_UPDATE, O_DELETE, O_SIGN, O_KSK, O_ZSK, O_KEYS, O_NSEC3,
-       O_INCEPTION, O_EXPIRATION, O_VALIDITY, O_THREADS };
+       O_INCEPTION, O_EXPIRATION, O_VALIDITY, O_THREADS, O_RESIGN };
 
 static int parse_u32(const char *s, unsigned long max, uint32_t *out) {
   char *end;
@@ -194,6 +198,7 @@ int main(int argc, char **argv) {
       {"update", no_argument, NULL, O_UPDATE},
       {"delete", required_argument, NULL, O_DELETE},
       {"sign", no_argument, NULL, O_SIGN},
+      {"resign", no_argument, NULL, O_RESIGN},
       {"ksk", required_argument, NULL, O_KSK},
       {"zsk", required_argument, NULL, O_ZSK},
       {"keys", required_argument, NULL, O_KEYS},
@@ -277,6 +282,7 @@ int main(int argc, char **argv) {
     case O_SKIP: o.skip_bad = 1; break;
     case 'q': o.quiet = 1; break;
     case O_SIGN: o.sign = 1; break;
+    case O_RESIGN: o.resign = 1; sign_opt = 1; break;
     case O_KSK: o.ksk = optarg; sign_opt = 1; break;
     case O_ZSK: o.zsk = optarg; sign_opt = 1; break;
     case O_KEYS: o.keydir = optarg; sign_opt = 1; break;
@@ -351,12 +357,16 @@ int main(int argc, char **argv) {
   }
   if (sign_opt && !o.sign) {
     fputs("mimi-zonegen: --ksk, --zsk, --keys, --nsec3, --inception, --expiration, "
-          "and --validity go with --sign\n", stderr);
+          "--validity and --resign go with --sign\n", stderr);
     return EX_USAGE;
   }
-  if (o.sign && o.lmdb) {
-    fputs("mimi-zonegen: --sign works with zone files only; mod-mimi signs the database's "
-          "answers on line\n", stderr);
+  if (o.sign && o.lmdb && o.nsec3) {
+    fputs("mimi-zonegen: --nsec3 is for zone files: a database has no denial chain (the "
+          "server makes minimally covering denials, mod-mimi(5))\n", stderr);
+    return EX_USAGE;
+  }
+  if (o.resign && !(o.lmdb && o.update)) {
+    fputs("mimi-zonegen: --resign works with --format lmdb --update --sign only\n", stderr);
     return EX_USAGE;
   }
   if (o.sign && !((o.ksk && o.zsk && !o.keydir) || (!o.ksk && !o.zsk && o.keydir))) {
@@ -410,11 +420,11 @@ int main(int argc, char **argv) {
     rc = EX_INPUT;
     goto done;
   }
-  if (o.sign && zg_sign_check(&o, &t) != 0) {
+  if (o.sign && !o.lmdb && zg_sign_check(&o, &t) != 0) {
     rc = EX_INPUT;
     goto done;
   }
-  if (!o.sign)
+  if (!o.sign || o.lmdb) /* the zone signer sorts (after adding the DNSKEYs) */
     zg_sort(&t, o.threads);
   if (o.delete_path) {
     int d = zg_dels_read(&o, o.delete_path, &dels);
@@ -424,7 +434,12 @@ int main(int argc, char **argv) {
     }
   }
   if (o.lmdb) {
-    int w = zg_write_lmdb(&o, &t, o.delete_path ? &dels : NULL, o.update);
+    if (load_keys(&o, &ksk, &zsk) != 0) {
+      rc = EX_INPUT;
+      goto done;
+    }
+    int w = zg_write_lmdb(&o, &t, o.delete_path ? &dels : NULL, o.update,
+                          o.sign ? &ksk : NULL, o.sign ? &zsk : NULL);
     if (w != 0) {
       rc = w == -2 ? EX_INPUT : EX_LOCAL;
       goto done;

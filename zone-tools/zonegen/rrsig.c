@@ -110,9 +110,9 @@ static int der_to_rs(const uint8_t *d, size_t len, uint8_t *out) {
   return i == len ? 0 : -1;
 }
 
-/* Sign w->data, finish the RRSIG, append its line. 0 or -1. */
-static int rrsig_end(worker_t *w, const zg_key_t *k, uint32_t ttl, zg_buf_t *out) {
-  uint8_t dg[EVP_MAX_MD_SIZE], der[80], sig[64];
+/* The signature of w->data by k (ECDSA P-256: r | s, 64 octets). 0 or -1. */
+static int sign_data(worker_t *w, const zg_key_t *k, uint8_t sig[64]) {
+  uint8_t dg[EVP_MAX_MD_SIZE], der[80];
   unsigned int dl = 0;
   size_t derlen = sizeof der;
   EVP_PKEY_CTX *ctx = k == w->s->ksk ? w->kctx : w->zctx;
@@ -125,6 +125,14 @@ static int rrsig_end(worker_t *w, const zg_key_t *k, uint32_t ttl, zg_buf_t *out
     fprintf(stderr, "mimi-zonegen: signing failed (key %u)\n", k->tag);
     return -1;
   }
+  return 0;
+}
+
+/* Sign w->data, finish the RRSIG, append its line. 0 or -1. */
+static int rrsig_end(worker_t *w, const zg_key_t *k, uint32_t ttl, zg_buf_t *out) {
+  uint8_t sig[64];
+  if (sign_data(w, k, sig) != 0)
+    return -1;
   /* The line (RFC 4034 §3.2), the fixed parts made once. */
   const uint8_t *r = (const uint8_t *)w->rrsig.p;
   zg_buf_put(out, w->owner.p, w->owner.n);
@@ -309,4 +317,18 @@ int zg_sign_range(worker_t *w, size_t from, size_t to, zg_buf_t *out) {
     return -1;
   }
   return 0;
+}
+
+int zg_rrsig_wire(worker_t *w, const uint8_t *ow, size_t owl, uint16_t type, uint32_t ttl,
+                  const uint8_t *const *rd, const uint16_t *rdl, size_t n, zg_buf_t *out) {
+  const zg_key_t *k = w->s->zsk;
+  uint8_t sig[64];
+  rrsig_begin(w, type, count_labels(ow, owl), ttl, k);
+  for (size_t i = 0; i < n; i++)
+    data_rr(w, ow, owl, type, ttl, rd[i], rdl[i]);
+  if (sign_data(w, k, sig) != 0)
+    return -1;
+  zg_buf_put(out, w->rrsig.p, w->rrsig.n);
+  zg_buf_put(out, sig, sizeof sig);
+  return out->oom ? -1 : 0;
 }

@@ -74,6 +74,11 @@ int zg_worker_init(worker_t *w, const signer_t *s);
 void zg_worker_free(worker_t *w);
 /* Append the text of seq[from .. to) to out, signed. 0 or -1 (message). */
 int zg_sign_range(worker_t *w, size_t from, size_t to, zg_buf_t *out);
+/* The RRSIG RDATA (RFC 4034 §3.1) of one RRset by the ZSK, appended to out
+ * in wire form (for mimi-lmdb(5) values): owner ow (wire, lower case), n
+ * RDATAs in canonical form and order (§6.2, §6.3). 0 or -1 (printed). */
+int zg_rrsig_wire(worker_t *w, const uint8_t *ow, size_t owl, uint16_t type, uint32_t ttl,
+                  const uint8_t *const *rd, const uint16_t *rdl, size_t n, zg_buf_t *out);
 
 static inline uint16_t zg_rr_type(const zg_rr_t *r) {
   return (uint16_t)(r->key[r->ownerlen] << 8 | r->key[r->ownerlen + 1]);

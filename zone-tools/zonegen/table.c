@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mimi_lmdb_format.h"
 #include "wire_endian.h"
 #include "zonegen.h"
 
@@ -31,32 +32,14 @@ int zg_name_wire(const char *name, uint8_t *out, size_t *len) {
   return 0;
 }
 
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-
-/* Owner sort key (RFC 4034 §6.1): labels from the right, lower-cased, each
- * followed by 0x00 (labels never contain 0x00 in MIMI zones; a name that
- * does is refused). */
+/* Owner sort key (RFC 4034 §6.1): the canonical key of mimi-lmdb(5),
+ * defined once for this writer and mod-mimi (a name with a zero octet in a
+ * label has none and is refused). */
 int zg_owner_key(const uint8_t *w, size_t wlen, uint8_t *key, size_t *klen) {
-  size_t offs[128], n = 0, o = 0, i = 0;
-  while (i < wlen && w[i] != 0) {
-    if (w[i] > 63 || n == 128 || i + 1 + w[i] >= wlen)
-      return -1;
-    offs[n++] = i;
-    i += 1 + (size_t)w[i];
-  }
-  if (i >= wlen)
+  size_t n = mimi_lmdb_owner_key(w, wlen, key);
+  if (n == 0)
     return -1;
-  while (n--) {
-    size_t l = w[offs[n]];
-    for (size_t j = 0; j < l; j++) {
-      uint8_t c = w[offs[n] + 1 + j];
-      if (c == 0)
-        return -1;
-      key[o++] = (uint8_t)lower(c);
-    }
-    key[o++] = 0;
-  }
-  *klen = o;
+  *klen = n;
   return 0;
 }
 

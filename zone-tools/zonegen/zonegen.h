@@ -28,7 +28,7 @@ typedef struct {
   const char *delete_path; /* --delete: identifiers to remove (with --update) */
   const char *output;     /* NULL: standard output */
   /* --sign (sign.c) */
-  int sign, nsec3;
+  int sign, nsec3, resign; /* --resign: lmdb --update, every name again */
   const char *ksk, *zsk, *keydir;
   int64_t inception, expiration; /* -1: from --validity */
   uint32_t validity;      /* seconds */
@@ -128,13 +128,6 @@ typedef struct {
  * for bad input (printed, nothing to delete), -1 on I/O or memory errors. */
 int zg_dels_read(const zg_opts_t *o, const char *path, zg_dels_t *ds);
 void zg_dels_free(zg_dels_t *ds);
-
-/* lmdb_out.c: write the database (mimi-lmdb(5)) to o->output, with --update
- * removing the owner names of dels first (NULL: none). 0, -2 when --update
- * finds a database of another zone or format or the output is not a
- * database to replace, -1 on errors. */
-int zg_write_lmdb(const zg_opts_t *o, const zg_table_t *t, const zg_dels_t *dels,
-                  int update);
 
 /* Presentation of a character-string, quoted, with '"' and '\' escaped,
  * non-printable octets as \DDD. */

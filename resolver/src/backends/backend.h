@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libmimi's backend layer: the interface every DNS backend implements
  * (libunbound, c-ares), the configuration the engine hands them, and what

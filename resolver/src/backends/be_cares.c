@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The c-ares backend: a fast, non-validating stub. Queries (RD and the DO
  * bit, EDNS0 1232 octets, RFC 6891 / RFC 3225) are built here; c-ares gives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The libunbound backend: local DNSSEC validation (RFC 4033-4035).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The monotonic clock deadlines and traces are measured with. */
 #include <time.h>
 

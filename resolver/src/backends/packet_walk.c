@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DNS messages of the c-ares backend (RFC 1035 §4.1): the query's name in
  * wire form, and the response reduced to the RDATA of the queried type at

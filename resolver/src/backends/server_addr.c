@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Server addresses as the backends take them: "ADDR@PORT". */
 #include <arpa/inet.h>
 #include <errno.h>

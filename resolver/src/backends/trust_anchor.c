@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Trust anchors (RFC 4033 §3.1; DNSKEY RFC 4034 §2, DS RFC 4034 §5), read
  * and checked here before libunbound sees any of them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libmimi's codec layer: identifiers, owner names, query plans, the MIMI
  * TXT record, NAPTR, SVCB/HTTPS and other RDATA (MIMI-DNS/1 §1-§5). Pure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host names: IDNA2008 conversion (libidn2) and the LDH checks of
  * RFC 1035 §2.3.1 / RFC 1123 §2.1, plus the DNS length limits.

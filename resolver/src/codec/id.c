@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Identifier classification and normalisation (MIMI-DNS/1 §1).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The mappings found at one name (MIMI-DNS/1 §3 "Processing"): invalid
  * records are skipped alone with a warning, opt-outs yield to mappings,

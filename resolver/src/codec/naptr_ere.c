@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A tokenizer of the POSIX Extended RE (XBD §9.4) that ENUM NAPTR regexps
  * use (RFC 3402 §3.2), translating it to an equivalent PCRE2 pattern. The

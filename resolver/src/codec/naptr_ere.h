@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The POSIX ERE subset of ENUM NAPTR regexps (RFC 3402 §3.2), checked
  * against fixed caps and translated to an equivalent PCRE2 pattern.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The NAPTR REGEXP field (RFC 3402 §3.2):
  *

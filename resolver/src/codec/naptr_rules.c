@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ENUM NAPTR processing for MIMI (MIMI-DNS/1 §4; RFC 6116 §3, RFC 3403
  * §4.1, RFC 3402 §3): select the E2U+mimi rules, order them, apply the

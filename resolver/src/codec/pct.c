@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Percent-encoding of URI path segments (RFC 3986 §2.1, §2.3). */
 #include <stdlib.h>
 #include <string.h>

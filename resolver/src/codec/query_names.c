@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Owner names (MIMI-DNS/1 §2, §5; RFC 7929 §3, RFC 6116 §2.4, RFC 9460 §2.3). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Query plans (MIMI-DNS/1 §2, §4, §5): the DNS queries a lookup sends, as a
  * dependency graph. Each step names the step whose answer it waits for

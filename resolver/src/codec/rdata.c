@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * RDATA of the types the engine reads besides TXT and SVCB: NAPTR (decoded
  * with ldns, RFC 3403 §4.1), TLSA (RFC 6698 §2.1) and A/AAAA.

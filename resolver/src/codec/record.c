@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Mappings (MIMI-DNS/1 §3): construction, validation, accessors, order. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Status strings, version and the few library-wide helpers of the public API. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SVCB/HTTPS RDATA decoding (RFC 9460; MIMI-DNS/1 §5): wire form, validity
  * rules, accessors. No I/O. The presentation form is in svcb_format.c.

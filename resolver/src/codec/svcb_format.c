@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SVCB/HTTPS presentation form (RFC 9460 §2.1, §7, Appendix A), for display
  * and traces. Built only from the public accessors of svcb.c, on a growable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The MIMI TXT record (MIMI-DNS/1 §3): parse and format.
  *

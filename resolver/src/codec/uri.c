@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * MIMI URIs: "mimi://<provider>/u/<user>" (draft-ietf-mimi-protocol, user
  * URIs). Only this form is accepted; anything else is named in the error.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small string and buffer helpers used across the codec. */
 #include <stdio.h>
 #include <stdlib.h>

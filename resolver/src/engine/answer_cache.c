@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The answer cache of a context: (name, type) → the backend's answer as
  * the engine uses it (rcode, DNSSEC status, RDATA), kept for its TTL.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The resolver context: options and start-up. The event loop that drives
  * it is in event_loop.c. */
 #include <arpa/inet.h>

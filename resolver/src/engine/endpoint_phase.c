@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The lookup engine, endpoint phase (MIMI-DNS/1 §5): for each distinct
  * provider, in parallel, SVCB at _mimi.<p> (AliasMode followed at most 8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Resolver internals: the context, the backend interface, the lookup
  * engine. Not installed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The event loop: what a caller's loop asks of a context (descriptors,
  * timeout, process), its release, and the synchronous lookup, which runs

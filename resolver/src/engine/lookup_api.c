@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The lookup engine's public entry points and the context's view of its
  * lookups: start (mimi_lookup_async), cancel, deadlines, cache hits to

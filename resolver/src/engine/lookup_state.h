@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lookup engine's state: a lookup, its sub-queries, its phases. */
 #ifndef MIMI_LOOKUP_STATE_H
 #define MIMI_LOOKUP_STATE_H

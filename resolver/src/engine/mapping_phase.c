@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The lookup engine, mapping phase (MIMI-DNS/1 §1-§4, §6): identifier →
  * owner names → TXT (case retry) / ENUM TXT then NAPTR → mappings. The

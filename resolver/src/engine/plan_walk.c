@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The engine walks the codec's plan (codec/query_plan.c) and nothing else:
  * a step goes out when the lookup starts, or when the answer it waits for

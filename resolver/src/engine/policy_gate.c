@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The policy gate (MIMI-DNS/1 §6): one verdict for every answer before
  * anything in it is used — no answer, bogus, an error rcode, or less than

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lookup results: construction by the engine, accessors for callers. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The lookup engine, sub-queries: each DNS query a lookup has in flight,
  * sent to the backend or answered from the answer cache (delivered later,
