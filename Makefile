@@ -202,6 +202,7 @@ $(B)/asan/tests/itest_%: $(B)/asan/tests/integration/itest_%.o $(LIB_OBJ_ASAN)
 # sources except its main.c (FUZZ_TOOL_<target> names the tool).
 FUZZ_TOOL_zonecheck := zonecheck
 FUZZ_TOOL_keyfile := zonegen
+FUZZ_TOOL_tsig := zonegen
 fuzz_extra = $(if $(FUZZ_TOOL_$(1)),$(filter-out %/main.c,$(sort $(wildcard \
   zone-tools/$(FUZZ_TOOL_$(1))/*.c))) $(ZT_COMMON) cli/json.c)
 $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_TOOL_$(t)),$(eval \

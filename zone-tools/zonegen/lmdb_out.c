@@ -237,7 +237,8 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
       (rc = put_meta(txn, meta, "origin", o->origin)) ||
       (rc = put_meta(txn, meta, "serial", buf)) ||
       (rc = put_meta(txn, meta, "records", rec)) ||
-      (rc = put_meta(txn, meta, "updated", when))) {
+      (rc = put_meta(txn, meta, "updated", when)) ||
+      (o->changeset && (rc = put_meta(txn, meta, "changeset", o->changeset)))) {
     mdb_txn_abort(txn);
     return fail("metadata", rc);
   }
