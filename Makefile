@@ -97,7 +97,7 @@ REPLAY_BINS:= $(FUZZ_NAMES:%=$(B)/rel/tests/replay_%) $(FUZZ_NAMES:%=$(B)/asan/t
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 INTEG_BINS := $(INTEG_NAMES:%=$(B)/rel/tests/itest_%) $(INTEG_NAMES:%=$(B)/asan/tests/itest_%)
 
-.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen soak test mutants test-debian13 test-chroot check deps demo demo-shell fuzz fuzz-run install uninstall clean
+.PHONY: all lib cli tools plugin bench bench-resolver bench-module bench-zonegen bench-publish soak test mutants test-debian13 test-chroot check deps demo demo-shell fuzz fuzz-run install uninstall clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -362,6 +362,13 @@ soak: all
 bench-zonegen: all
 	@bash scripts/deps.sh
 	@bash bench/zonegen.sh $(B)
+
+# Issue 17: 10,000 changes through DNS UPDATE to a signing primary and two
+# secondaries, against regenerate + reload + AXFR. BENCH_USERS=100000 for a
+# quick run (default 1,000,000); BENCH_CHANGES (default 10,000).
+bench-publish: all
+	@bash scripts/deps.sh
+	@bash bench/publish.sh $(B)
 
 demo-shell:
 	@bash scripts/deps.sh

@@ -38,3 +38,26 @@ knot_sed_conf() {
   done
   knotc -c "$conf" -t 10 reload > /dev/null
 }
+
+# knot_start_long DIR TEMPLATE SECONDS: knot_start_conf for benchmarks,
+# whose zones take longer to load than knot.sh waits: up when knotd's
+# control socket answers (the zones may still be loading: wait for them by
+# their SOA). One try; 1 when knotd exits or does not answer in time.
+knot_start_long() {
+  local dir=$1 i
+  mkdir -p "$dir/run" "$dir/db"
+  KNOT_DIR=$dir
+  KNOT_PORT=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+  _knot_conf_template "$dir" "$KNOT_PORT" "$2" > "$dir/knot.conf"
+  : > "$dir/knotd.log"
+  knotd -c "$dir/knot.conf" > "$dir/knotd.out" 2>&1 &
+  KNOT_PID=$!
+  for i in $(seq 1 $(( $3 * 5 ))); do
+    kill -0 "$KNOT_PID" 2>/dev/null || break
+    knotc -c "$dir/knot.conf" -t 2 status > /dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "knot_start_long: knotd did not start; see $dir/knotd.log $dir/knotd.out" >&2
+  knot_stop
+  return 1
+}

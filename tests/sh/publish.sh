@@ -34,6 +34,14 @@ KEY="hmac-sha256:mimi-update:$SECRET"
 out=$("$G" --origin $Z --ns ns1.example.com=127.0.0.1 --serial 1 -o "$T/zone" "$T/users.csv" 2>&1); rc=$?
 [ $rc -eq 0 ] && ok "initial zone from mimi-zonegen" || fail "initial zone" "exit $rc" "$out"
 
+# A shard: the _mimi subtree of a domain as a zone of its own.
+grep -v '^dom.example.com,' "$T/users.csv" > "$T/handles.csv"
+out=$("$G" --origin _mimi.example.com --ns ns1.example.net --serial 1 "$T/handles.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && expect_contains "$out" $'_mimi.example.com.\t3600\tIN\tSOA' \
+  "--origin _mimi.example.com: a shard zone of the domain's handles" || fail "shard zone" "exit $rc" "$out"
+expect_contains "$out" "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db._mimi.example.com." \
+  "the shard holds alice's owner name"
+
 sed -e "s|@SECRET@|$SECRET|" -e "s|@ZONE@|$Z|g" -e "s|@ZONEFILE@|$T/zone|" \
     -e "s|@SEC1@|1|" -e "s|@SEC2@|2|" "$LIB/knot-primary.conf.in" > "$T/primary.tpl"
 if ! knot_start_conf "$T/p" "$T/primary.tpl" 1 $Z; then
@@ -167,6 +175,21 @@ out=$("$G" --origin $Z --send-update "127.0.0.1@$P_PORT" --tsig "$KEY" "$T/bad.c
 [ "$(serial "$P_PORT")" = "$s1" ] && ok "after the refusals the primary's serial is unchanged" \
   || fail "serial after refusals" "$s1 -> $(serial "$P_PORT")"
 check_all "eve was never added" 1 "not found" eve@example.com
+
+# Forged answers (a NOERROR without TSIG, or with a MAC that does not
+# verify) are not believed.
+FORGER=
+trap 'knot_stop_all; [ -n "$FORGER" ] && kill "$FORGER" 2>/dev/null; rm -rf "$T"' EXIT
+for mode in unsigned badmac; do
+  rm -f "$T/fport"
+  python3 "$LIB/forged_update.py" "$T/fport" $mode 20 & FORGER=$!
+  for i in $(seq 1 50); do [ -s "$T/fport" ] && break; sleep 0.1; done
+  out=$("$G" --origin $Z --send-update "127.0.0.1@$(cat "$T/fport")" --tsig "$KEY" "$T/eve.csv" 2>&1); rc=$?
+  kill "$FORGER" 2>/dev/null; wait "$FORGER" 2>/dev/null; FORGER=
+  want="does not verify"; [ $mode = unsigned ] && want="the answer is not signed"
+  [ $rc -eq 4 ] && expect_contains "$out" "$want" "a forged NOERROR ($mode): exit 4, not believed" \
+    || fail "forged answer ($mode)" "exit $rc" "$out"
+done
 
 # The key from a BIND key file.
 printf 'key "mimi-update" {\n\talgorithm hmac-sha256;\n\tsecret "%s";\n};\n' "$SECRET" > "$T/key.conf"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -124,6 +125,16 @@ static int64_t parse_time(const char *s) {
 /* Canonical absolute zone name through the codec's host-name rules. */
 static char *canon_origin(const char *zone) {
   char *name = NULL, *out;
+  /* A shard: the _mimi subtree of a domain as a zone of its own, delegated
+   * from the domain's zone (README, "Deploying for real"). */
+  if (strncasecmp(zone, "_mimi.", 6) == 0 && zone[6] != '.') {
+    char *rest = canon_origin(zone + 6);
+    out = rest ? malloc(strlen(rest) + 7) : NULL;
+    if (out)
+      sprintf(out, "_mimi.%s", rest);
+    free(rest);
+    return out;
+  }
   /* mimi_name_domain gives "_mimi.<canonical>."; strip the label. */
   if (mimi_name_domain(zone, &name) != MIMI_OK)
     return NULL;

@@ -99,10 +99,46 @@ static const char *tsig_error_text(unsigned e) {
   }
 }
 
+/* RFC 8945 §5.2: at most one TSIG RR, the last of the message. A walk over
+ * the RRs (each at least 11 octets: bounded by len) before ldns reads the
+ * message: ldns keeps only the last of several TSIG RRs (and leaks the
+ * others). 1 if the message is well-formed so far and the rule holds. */
+static int tsig_placement_ok(const uint8_t *w, size_t len) {
+  size_t pos = 12, n = 0, tsigs = 0, total;
+  if (len < 12)
+    return 0;
+  total = (size_t)(w[6] << 8 | w[7]) + (size_t)(w[8] << 8 | w[9]) + (size_t)(w[10] << 8 | w[11]);
+  for (size_t i = 0; i < (size_t)(w[4] << 8 | w[5]) + total; i++) {
+    while (pos < len && w[pos] != 0 && (w[pos] & 0xC0) == 0)
+      pos += 1u + w[pos];
+    if (pos >= len || (w[pos] & 0xC0) == 0x40 || (w[pos] & 0xC0) == 0x80)
+      return 0;
+    pos += w[pos] ? 2 : 1;
+    if (i < (size_t)(w[4] << 8 | w[5])) {
+      pos += 4;
+      continue;
+    }
+    if (pos + 10 > len)
+      return 0;
+    if (w[pos] == 0 && w[pos + 1] == 250) {
+      if (++tsigs > 1 || n + 1 != total)
+        return 0;
+    }
+    pos += 10u + (size_t)(w[pos + 8] << 8 | w[pos + 9]);
+    n++;
+  }
+  return pos <= len;
+}
+
 int zg_upd_check(const uint8_t *wire, size_t len, uint16_t id, const zg_tsig_t *key,
                  const ldns_rdf *mac, char *err, size_t errlen) {
   ldns_pkt *p = NULL;
   int rc = -1;
+  if (!tsig_placement_ok(wire, len)) {
+    snprintf(err, errlen, "the answer is not a well-formed DNS message (RFC 8945 §5.2: "
+             "one TSIG record, last)");
+    return -1;
+  }
   if (ldns_wire2pkt(&p, wire, len) != LDNS_STATUS_OK) {
     snprintf(err, errlen, "the answer is not a DNS message");
     return -1;
@@ -112,7 +148,7 @@ int zg_upd_check(const uint8_t *wire, size_t len, uint16_t id, const zg_tsig_t *
     goto done;
   }
   unsigned rcode = ldns_pkt_get_rcode(p);
-  const ldns_rr *tsig = ldns_pkt_tsig(p);
+  ldns_rr *tsig = ldns_pkt_tsig(p);
   if (key) {
     unsigned terr = 0;
     if (tsig && ldns_rr_rd_count(tsig) >= 6 && ldns_rr_rdf(tsig, 5) &&
@@ -133,7 +169,22 @@ int zg_upd_check(const uint8_t *wire, size_t len, uint16_t id, const zg_tsig_t *
                : "NOERROR", tsig_error_text(terr));
       goto done;
     }
-    if (!ldns_pkt_tsig_verify(p, wire, len, key->name, key->secret, mac)) {
+    ldns_rdf *alg = ldns_rr_rd_count(tsig) >= 1 ? ldns_rr_rdf(tsig, 0) : NULL;
+    ldns_rdf *want = ldns_dname_new_frm_str(key->alg);
+    int same_alg = alg && want && ldns_dname_compare(alg, want) == 0;
+    ldns_rdf_deep_free(want);
+    if (!same_alg) {
+      snprintf(err, errlen, "the answer is signed with another TSIG algorithm than %s",
+               key->alg);
+      goto done;
+    }
+    /* ldns takes the TSIG RR out of the packet while it verifies, and does
+     * not put it back when the MAC cannot be computed: free it then. */
+    ldns_rr *orig = ldns_pkt_tsig(p);
+    int good = ldns_pkt_tsig_verify(p, wire, len, key->name, key->secret, mac);
+    if (!ldns_pkt_tsig(p))
+      ldns_rr_free(orig);
+    if (!good) {
       snprintf(err, errlen, "the answer's TSIG signature does not verify with the key %s "
                "(altered answer, or another key)", key->name);
       goto done;
@@ -263,7 +314,7 @@ static int flush(sender_t *s) {
   if (rc == -1) {
     if (s->progress)
       fputc('\n', stderr);
-    fprintf(stderr, "mimi-zonegen: %s: transaction %zu (%zu names) not applied: %s\n"
+    fprintf(stderr, "mimi-zonegen: %s: transaction %zu (%zu names) failed: %s\n"
             "mimi-zonegen: %zu transaction%s (%zu names) applied before it; nothing "
             "after it was sent\n", s->server, s->sent_txn + 1, s->names, err, s->sent_txn,
             s->sent_txn == 1 ? "" : "s", s->sent_names);
