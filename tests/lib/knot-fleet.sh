@@ -36,7 +36,7 @@ knot_sed_conf() {
   for e in "$@"; do
     sed -i -e "$e" "$conf" || return 1
   done
-  knotc -c "$conf" -t 10 reload > /dev/null
+  knotc -c "$conf" -t "${KNOT_CTL_TIMEOUT:-10}" reload > /dev/null
 }
 
 # knot_start_long DIR TEMPLATE SECONDS: knot_start_conf for benchmarks,

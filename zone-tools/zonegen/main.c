@@ -410,8 +410,8 @@ int main(int argc, char **argv) {
     return EX_USAGE;
   }
   if (o.delete_path && !o.update && !send) {
-    fputs("mimi-zonegen: --delete works with --format lmdb --update or --send-update only (a rebuild "
-          "leaves out what its CSV does not list)\n", stderr);
+    fputs("mimi-zonegen: --delete works with --format lmdb --update or --send-update only "
+          "(a rebuild leaves out what its CSV does not list)\n", stderr);
     return EX_USAGE;
   }
   if (o.delete_path && o.input && strcmp(o.delete_path, "-") == 0 &&
