@@ -39,15 +39,16 @@ knot_sed_conf() {
   knotc -c "$conf" -t "${KNOT_CTL_TIMEOUT:-10}" reload > /dev/null
 }
 
-# knot_start_long DIR TEMPLATE SECONDS: knot_start_conf for benchmarks,
+# knot_start_long DIR TEMPLATE SECONDS [PORT]: knot_start_conf for benchmarks,
 # whose zones take longer to load than knot.sh waits: up when knotd's
 # control socket answers (the zones may still be loading: wait for them by
-# their SOA). One try; 1 when knotd exits or does not answer in time.
+# their SOA). PORT: chosen beforehand (a primary's NOTIFY targets). One
+# try; 1 when knotd exits or does not answer in time.
 knot_start_long() {
   local dir=$1 i
   mkdir -p "$dir/run" "$dir/db"
   KNOT_DIR=$dir
-  KNOT_PORT=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+  KNOT_PORT=${4:-$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))}
   _knot_conf_template "$dir" "$KNOT_PORT" "$2" > "$dir/knot.conf"
   : > "$dir/knotd.log"
   knotd -c "$dir/knot.conf" > "$dir/knotd.out" 2>&1 &

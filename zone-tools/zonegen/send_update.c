@@ -249,9 +249,11 @@ static int connect_server(sender_t *s) {
   return 0;
 }
 
+/* MSG_NOSIGNAL: a server that closed the connection is an error to
+ * report, not a SIGPIPE that ends the run without a word. */
 static int write_all(int fd, const uint8_t *b, size_t n) {
   while (n) {
-    ssize_t w = write(fd, b, n);
+    ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0)
@@ -301,8 +303,11 @@ static int flush(sender_t *s) {
     snprintf(err, sizeof err, "sending failed: %s", strerror(errno));
     rc = -1;
   } else if (!(ans = ldns_tcp_read_wire_timeout(s->fd, &al, tv))) {
-    snprintf(err, sizeof err, "no answer within %d s (the update may or may not have "
-             "been applied: query the zone's SOA serial)", UPD_TIMEOUT_S);
+    /* A server busy with a large zone may close the connection before it
+     * answers (Knot: tcp-idle-timeout); the update may still be applied. */
+    snprintf(err, sizeof err, "no answer: the connection was closed or %d s passed (the "
+             "update may or may not be applied: compare the zone's SOA serial; a "
+             "server that takes long may need a longer TCP idle timeout)", UPD_TIMEOUT_S);
     rc = -1;
   } else if (zg_upd_check(ans, al, ldns_pkt_id(p), s->key,
                           s->key && ldns_pkt_tsig(p) ? ldns_rr_rdf(ldns_pkt_tsig(p), 3) : NULL,
