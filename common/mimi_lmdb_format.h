@@ -41,6 +41,10 @@
 #define MIMI_LMDB_META_SERIAL "serial"   /* decimal */
 #define MIMI_LMDB_META_RECORDS "records" /* decimal count of RRs */
 #define MIMI_LMDB_META_UPDATED "updated" /* decimal seconds since the epoch */
+/* After --update: the change set applied last, as the SHA-256 (hex) of
+ * the owner names deleted and the records written (fleets: which nodes
+ * are behind). */
+#define MIMI_LMDB_META_CHANGESET "changeset"
 /* Signed databases only. */
 #define MIMI_LMDB_META_ZSK "zsk"         /* key tag of the ZSK, decimal */
 #define MIMI_LMDB_META_EXPIRES "expires" /* the earliest signature expiration,

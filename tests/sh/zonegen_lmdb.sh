@@ -117,7 +117,7 @@ out=$("$G" --origin example.com --format lmdb --update --delete "$T/nocol.csv" -
 [ $rc -eq 1 ] && expect_contains "$out" 'an "identifier" column' "--delete without an identifier column: refused" \
   || fail "--delete without identifier column" "exit $rc" "$out"
 out=$("$G" --origin example.com --format lmdb --delete "$T/del.csv" -o "$T/db" "$T/add.csv" 2>&1); rc=$?
-[ $rc -eq 2 ] && expect_contains "$out" "--delete works with --format lmdb --update only" \
+[ $rc -eq 2 ] && expect_contains "$out" "--delete works with --format lmdb --update or --send-update only" \
   "--delete without --update: usage error" || fail "--delete without --update" "exit $rc" "$out"
 
 # A rebuild replaces only a database (or nothing): never another directory

@@ -318,7 +318,9 @@ static int fill_buf(MDB_env *env, const zg_opts_t *o, const zg_table_t *t,
       (rc = put_meta(txn, meta, MIMI_LMDB_META_ORIGIN, o->origin)) ||
       (rc = put_meta(txn, meta, MIMI_LMDB_META_SERIAL, buf)) ||
       (rc = put_meta(txn, meta, MIMI_LMDB_META_RECORDS, rec)) ||
-      (rc = put_meta(txn, meta, MIMI_LMDB_META_UPDATED, when))) {
+      (rc = put_meta(txn, meta, MIMI_LMDB_META_UPDATED, when)) ||
+      (o->changeset &&
+       (rc = put_meta(txn, meta, MIMI_LMDB_META_CHANGESET, o->changeset)))) {
     mdb_txn_abort(txn);
     return fail("metadata", rc);
   }

@@ -9,18 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
 #include "lmdb_sign.h"
+#include "publish.h"
 #include "sign.h"
 #include "zonegen.h"
 
-enum { EX_OK = 0, EX_INPUT = 1, EX_USAGE = 2, EX_PARTIAL = 3, EX_LOCAL = 5 };
+enum { EX_OK = 0, EX_INPUT = 1, EX_USAGE = 2, EX_PARTIAL = 3, EX_REFUSED = 4, EX_LOCAL = 5 };
 
 static void usage(FILE *f) {
   fputs("Usage: mimi-zonegen --origin ZONE [OPTIONS] CSV\n"
+        "       mimi-zonegen --origin ZONE --send-update SERVER[@PORT] [--tsig KEY] CSV\n"
         "Turn a provisioning CSV (identifier,provider,account,preference,tags,service)\n"
         "into a zone file with the MIMI records of MIMI-DNS/1. CSV '-' is standard input.\n"
         "\n"
@@ -31,8 +34,11 @@ static void usage(FILE *f) {
         "                           mod-mimi serves (--output DIR; see mimi-lmdb(5))\n"
         "      --update             with lmdb: change the existing database in one\n"
         "                           transaction (the rows' owner names are replaced)\n"
-        "      --delete CSV         with --update: also remove the identifiers of CSV's\n"
-        "                           identifier column (in the same transaction)\n"
+        "      --delete CSV         with --update or --send-update: also remove the\n"
+        "                           identifiers of CSV's identifier column (then the\n"
+        "                           CSV operand may be left out)\n"
+        "      --diff OLD.CSV       with --update or --send-update: only what changed\n"
+        "                           from OLD.CSV to CSV (changed, new and gone users)\n"
         "      --ttl SECONDS        TTL of every record (default 3600)\n"
         "      --serial N|auto      SOA serial; auto (default): the current time, or one\n"
         "                           more than the existing output's if that is larger\n"
@@ -48,6 +54,15 @@ static void usage(FILE *f) {
         "                           (default: also under the lower-cased one, if it differs)\n"
         "      --skip-bad           write the valid rows and report the others\n"
         "  -q, --quiet              no summary line (warnings and errors are still shown)\n"
+        "\n"
+        "Publishing to a primary (DNS UPDATE, RFC 2136):\n"
+        "      --send-update SERVER[@PORT]\n"
+        "                           replace the rows' records at their owner names on\n"
+        "                           the primary SERVER (port 53), in transactions of at\n"
+        "                           most 1000 names, over TCP\n"
+        "      --tsig [ALG:]NAME:SECRET  sign the updates with this TSIG key (RFC 8945;\n"
+        "                           default algorithm hmac-sha256)\n"
+        "      --tsig-file FILE     or the key of a BIND key file (key \"NAME\" {...};)\n"
         "\n"
         "Signing (DNSSEC, ECDSA P-256 with SHA-256, algorithm 13):\n"
         "      --sign               sign the zone; with lmdb, store an RRSIG (by the ZSK)\n"
@@ -69,13 +84,15 @@ static void usage(FILE *f) {
         "  -V, --version            show the version and exit\n"
         "\n"
         "Exit status: 0 written, 1 invalid input (nothing written), 2 usage error,\n"
-        "3 written with rows skipped (--skip-bad), 5 local error (I/O).\n",
+        "3 written with rows skipped (--skip-bad), 4 the server refused an update or did\n"
+        "not answer (the transactions before it were applied), 5 local error (I/O).\n",
         f);
 }
 
 enum { O_FORMAT = 256, O_TTL, O_SERIAL, O_TEMPLATE, O_NS, O_CONTACT, O_APEX,
        O_NAPTR, O_NOLOWER, O_SKIP, O_UPDATE, O_DELETE, O_SIGN, O_KSK, O_ZSK, O_KEYS, O_NSEC3,
-       O_INCEPTION, O_EXPIRATION, O_VALIDITY, O_THREADS, O_RESIGN };
+       O_INCEPTION, O_EXPIRATION, O_VALIDITY, O_THREADS, O_RESIGN, O_SEND, O_TSIG,
+       O_TSIG_FILE, O_DIFF };
 
 static int parse_u32(const char *s, unsigned long max, uint32_t *out) {
   char *end;
@@ -113,6 +130,16 @@ static int64_t parse_time(const char *s) {
 /* Canonical absolute zone name through the codec's host-name rules. */
 static char *canon_origin(const char *zone) {
   char *name = NULL, *out;
+  /* A shard: the _mimi subtree of a domain as a zone of its own, delegated
+   * from the domain's zone (README, "Deploying for real"). */
+  if (strncasecmp(zone, "_mimi.", 6) == 0 && zone[6] != '.') {
+    char *rest = canon_origin(zone + 6);
+    out = rest ? malloc(strlen(rest) + 7) : NULL;
+    if (out)
+      sprintf(out, "_mimi.%s", rest);
+    free(rest);
+    return out;
+  }
   /* mimi_name_domain gives "_mimi.<canonical>."; strip the label. */
   if (mimi_name_domain(zone, &name) != MIMI_OK)
     return NULL;
@@ -197,6 +224,10 @@ int main(int argc, char **argv) {
       {"quiet", no_argument, NULL, 'q'},
       {"update", no_argument, NULL, O_UPDATE},
       {"delete", required_argument, NULL, O_DELETE},
+      {"diff", required_argument, NULL, O_DIFF},
+      {"send-update", required_argument, NULL, O_SEND},
+      {"tsig", required_argument, NULL, O_TSIG},
+      {"tsig-file", required_argument, NULL, O_TSIG_FILE},
       {"sign", no_argument, NULL, O_SIGN},
       {"resign", no_argument, NULL, O_RESIGN},
       {"ksk", required_argument, NULL, O_KSK},
@@ -215,7 +246,10 @@ int main(int argc, char **argv) {
   zg_table_t t = {NULL, 0, 0, 0, NULL};
   zg_dels_t dels = {NULL, 0, 0};
   zg_key_t ksk, zsk;
-  const char *origin = NULL;
+  zg_tsig_t tsig;
+  const char *origin = NULL, *send = NULL, *tsig_arg = NULL, *tsig_file = NULL,
+             *diff = NULL;
+  char changeset[65] = "";
   long bad, ok = 0;
   int c, rc = EX_LOCAL, sign_opt = 0;
   uint32_t days;
@@ -223,6 +257,7 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   memset(&ksk, 0, sizeof ksk);
   memset(&zsk, 0, sizeof zsk);
+  memset(&tsig, 0, sizeof tsig);
   o.inception = o.expiration = -1;
   o.validity = 14 * 86400;
   o.ttl = 3600;
@@ -245,6 +280,10 @@ int main(int argc, char **argv) {
       break;
     case O_UPDATE: o.update = 1; break;
     case O_DELETE: o.delete_path = optarg; break;
+    case O_DIFF: diff = optarg; break;
+    case O_SEND: send = optarg; break;
+    case O_TSIG: tsig_arg = optarg; break;
+    case O_TSIG_FILE: tsig_file = optarg; break;
     case O_TTL:
       if (!parse_u32(optarg, 2147483647UL, &o.ttl)) {
         fprintf(stderr, "mimi-zonegen: --ttl '%s': seconds, 0-2147483647 (RFC 2181 §8)\n",
@@ -328,12 +367,47 @@ int main(int argc, char **argv) {
     fputs("mimi-zonegen: --origin ZONE is required\nTry 'mimi-zonegen --help'.\n", stderr);
     return EX_USAGE;
   }
-  if (optind != argc - 1) {
+  /* A change set may be deletions only. */
+  if (optind != argc - 1 && !(optind == argc && o.delete_path && (o.update || send))) {
     fputs("mimi-zonegen: give exactly one CSV file (or - for standard input)\n"
           "Try 'mimi-zonegen --help'.\n", stderr);
     return EX_USAGE;
   }
-  o.input = argv[optind];
+  o.input = optind < argc ? argv[optind] : NULL;
+  if (send && (o.lmdb || o.output || o.sign || o.skip_bad || o.template_path || o.nns)) {
+    fputs("mimi-zonegen: --send-update sends the rows' records only: it goes without "
+          "--format, --output, --sign, --skip-bad, --template and --ns\n", stderr);
+    return EX_USAGE;
+  }
+  if ((tsig_arg || tsig_file) && !send) {
+    fputs("mimi-zonegen: --tsig and --tsig-file go with --send-update\n", stderr);
+    return EX_USAGE;
+  }
+  if (tsig_arg && tsig_file) {
+    fputs("mimi-zonegen: give --tsig or --tsig-file, not both\n", stderr);
+    return EX_USAGE;
+  }
+  if (tsig_arg) {
+    char terr[300];
+    if (zg_tsig_parse_arg(tsig_arg, &tsig, terr, sizeof terr) != 0) {
+      fprintf(stderr, "mimi-zonegen: --tsig: %s\n", terr);
+      return EX_USAGE;
+    }
+  }
+  if (diff && !(o.update || send)) {
+    fputs("mimi-zonegen: --diff works with --format lmdb --update or --send-update\n",
+          stderr);
+    return EX_USAGE;
+  }
+  if (diff && (o.delete_path || !o.input)) {
+    fputs("mimi-zonegen: --diff OLD.CSV takes the new list as the CSV operand, and no "
+          "--delete (the users OLD.CSV has and CSV has not are deleted)\n", stderr);
+    return EX_USAGE;
+  }
+  if (diff && o.input && strcmp(diff, "-") == 0 && strcmp(o.input, "-") == 0) {
+    fputs("mimi-zonegen: the CSV and --diff cannot both be standard input\n", stderr);
+    return EX_USAGE;
+  }
   if (o.lmdb && !o.output) {
     fputs("mimi-zonegen: --format lmdb needs --output DIR\n", stderr);
     return EX_USAGE;
@@ -342,12 +416,13 @@ int main(int argc, char **argv) {
     fputs("mimi-zonegen: --update works with --format lmdb only\n", stderr);
     return EX_USAGE;
   }
-  if (o.delete_path && !o.update) {
-    fputs("mimi-zonegen: --delete works with --format lmdb --update only (a rebuild "
-          "leaves out what its CSV does not list)\n", stderr);
+  if (o.delete_path && !o.update && !send) {
+    fputs("mimi-zonegen: --delete works with --format lmdb --update or --send-update only "
+          "(a rebuild leaves out what its CSV does not list)\n", stderr);
     return EX_USAGE;
   }
-  if (o.delete_path && strcmp(o.delete_path, "-") == 0 && strcmp(o.input, "-") == 0) {
+  if (o.delete_path && o.input && strcmp(o.delete_path, "-") == 0 &&
+      strcmp(o.input, "-") == 0) {
     fputs("mimi-zonegen: the CSV and --delete cannot both be standard input\n", stderr);
     return EX_USAGE;
   }
@@ -403,7 +478,11 @@ int main(int argc, char **argv) {
     goto done;
   }
 
-  bad = zg_rows(&o, &t, &ok);
+  if (tsig_file && zg_tsig_load(tsig_file, &tsig) != 0) {
+    rc = EX_INPUT;
+    goto done;
+  }
+  bad = o.input ? zg_rows(&o, &t, &ok) : 0;
   if (bad < 0) {
     rc = bad == -2 ? EX_INPUT : EX_LOCAL;
     goto done;
@@ -416,7 +495,7 @@ int main(int argc, char **argv) {
   }
   /* The database holds the user records only; SOA, NS and the provider's
    * SVCB stay in the zone file knotd loads. */
-  if (!o.lmdb && zg_apex(&o, &t) != 0) {
+  if (!o.lmdb && !send && zg_apex(&o, &t) != 0) {
     rc = EX_INPUT;
     goto done;
   }
@@ -433,12 +512,34 @@ int main(int argc, char **argv) {
       goto done;
     }
   }
+  if (diff) {
+    int d = zg_diff(&o, diff, &t, &dels);
+    if (d != 0) {
+      rc = d == -2 ? EX_INPUT : EX_LOCAL;
+      goto done;
+    }
+    o.delete_path = diff; /* what --update names in its warnings */
+  }
+  /* The change set's identity: in the summary of --send-update and in the
+   * database (meta "changeset") of --update. */
+  if ((send || o.update) && zg_changeset_id(&t, &dels, changeset) != 0) {
+    fputs("mimi-zonegen: out of memory\n", stderr);
+    goto done;
+  }
+  if (o.update)
+    o.changeset = changeset;
+  if (send) {
+    int s = zg_send_updates(&o, send, tsig_arg || tsig_file ? &tsig : NULL, &t, &dels,
+                            changeset);
+    rc = s == 0 ? EX_OK : s == -1 ? EX_REFUSED : EX_LOCAL;
+    goto done;
+  }
   if (o.lmdb) {
     if (load_keys(&o, &ksk, &zsk) != 0) {
       rc = EX_INPUT;
       goto done;
     }
-    int w = zg_write_lmdb(&o, &t, o.delete_path ? &dels : NULL, o.update,
+    int w = zg_write_lmdb(&o, &t, o.delete_path || diff ? &dels : NULL, o.update,
                           o.sign ? &ksk : NULL, o.sign ? &zsk : NULL);
     if (w != 0) {
       rc = w == -2 ? EX_INPUT : EX_LOCAL;
@@ -491,6 +592,7 @@ done:
   zg_dels_free(&dels);
   zg_key_free(&ksk);
   zg_key_free(&zsk);
+  memset(&tsig, 0, sizeof tsig);
   zg_table_free(&t);
   free(o.origin);
   return rc;

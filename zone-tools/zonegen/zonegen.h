@@ -27,6 +27,7 @@ typedef struct {
   int lmdb, update;       /* --format lmdb, --update */
   const char *delete_path; /* --delete: identifiers to remove (with --update) */
   const char *output;     /* NULL: standard output */
+  const char *changeset;  /* --update: the change set's identity (publish.h) */
   /* --sign (sign.c) */
   int sign, nsec3, resign; /* --resign: lmdb --update, every name again */
   const char *ksk, *zsk, *keydir;
