@@ -395,7 +395,7 @@ bench-zonegen: all
 # quick run (default 1,000,000); BENCH_CHANGES (default 10,000).
 bench-publish: all
 	@bash scripts/deps.sh
-	@bash bench/publish.sh $(B)
+	@bash bench/bench_publish.sh $(B)
 
 demo-shell:
 	@bash scripts/deps.sh

@@ -13,7 +13,7 @@
 # targets: propagation <= 0.1x the full path, IXFR <= 5% of AXFR). Never
 # fails on a missed target: it says so.
 #
-#   bench/publish.sh [BUILDDIR]
+#   bench/bench_publish.sh [BUILDDIR]
 set -euo pipefail
 B=${1:-build}
 N=${BENCH_USERS:-1000000}
