@@ -451,10 +451,18 @@ static void test_endpoint_failure_one_provider(void **state) {
   b->sec = MIMI_DNSSEC_BOGUS;
   b->why = "no signature";
   rr(m, "_mimi.good.example. 300 IN SVCB 1 . alpn=h2");
+  /* An endpoint found, then its TLSA fails: the provider has none. */
+  txt(m, DOMAIN_TXT, "v=MIMI1; e=half.example; p=3");
+  rr(m, "_mimi.half.example. 300 IN SVCB 1 . alpn=h2 ipv4hint=192.0.2.3");
+  mock_on(m, "_443._tcp._mimi.half.example.", MIMI_RR_TLSA)->rcode = 2;
   mimi_result_t *r = lookup(ctx, m, DOMAIN_ID);
   assert_int_equal(mimi_result_outcome(r), MIMI_OUTCOME_FOUND);
-  assert_int_equal(mimi_result_mapping_count(r), 2);
-  assert_int_equal(mimi_result_provider_count(r), 2);
+  assert_int_equal(mimi_result_mapping_count(r), 3);
+  assert_int_equal(mimi_result_provider_count(r), 3);
+  assert_string_equal(mimi_result_provider(r, 2), "half.example");
+  assert_int_equal(mimi_result_provider_failure(r, 2), MIMI_FAIL_SERVFAIL);
+  assert_int_equal(mimi_result_endpoint_count(r, 2), 0);
+  assert_int_equal(mock_count(m, "_443._tcp._mimi.half.example.", MIMI_RR_TLSA), 1);
   assert_string_equal(mimi_result_provider(r, 0), "bad.example");
   assert_int_equal(mimi_result_provider_failure(r, 0), MIMI_FAIL_BOGUS);
   assert_int_equal(mimi_result_endpoint_count(r, 0), 0);
@@ -465,6 +473,27 @@ static void test_endpoint_failure_one_provider(void **state) {
   /* The bogus SVCB is not followed: no fallback, no TLSA for it. */
   assert_int_equal(mock_count(m, "bad.example.", MIMI_RR_HTTPS), 0);
   assert_int_equal(mock_count(m, "_443._tcp._mimi.bad.example.", MIMI_RR_TLSA), 0);
+  done(ctx, m, r);
+}
+
+/* Records that come with NXDOMAIN are not data (RFC 1035 §4.1.1, RFC 8020). */
+static void test_rcode_decides(void **state) {
+  (void)state;
+  mock_t *m = mock_new();
+  mimi_ctx_t *ctx = ctx_new(m, MIMI_POLICY_REQUIRE);
+  txt(m, DOMAIN_TXT, "v=MIMI1; e=" PROV);
+  mock_nxdomain(m, DOMAIN_TXT, MIMI_RR_TXT);
+  mimi_result_t *r = lookup(ctx, m, DOMAIN_ID);
+  assert_int_equal(mimi_result_outcome(r), MIMI_OUTCOME_NOTFOUND);
+  assert_int_equal(mimi_result_mapping_count(r), 0);
+  long i = trace_find(r, DOMAIN_TXT, MIMI_RR_TXT);
+  size_t records = 99;
+  int rcode = 0;
+  assert_true(i >= 0);
+  assert_int_equal(mimi_result_trace(r, (size_t)i, NULL, NULL, &rcode, NULL, NULL), MIMI_OK);
+  assert_int_equal(mimi_result_trace_answer(r, (size_t)i, NULL, &records), MIMI_OK);
+  assert_int_equal(rcode, 3);
+  assert_int_equal(records, 0);
   done(ctx, m, r);
 }
 
@@ -838,6 +867,7 @@ int main(void) {
       cmocka_unit_test(test_servfail),
       cmocka_unit_test(test_insecure_required),
       cmocka_unit_test(test_endpoint_failure_one_provider),
+      cmocka_unit_test(test_rcode_decides),
       cmocka_unit_test(test_timeout_mapping_phase),
       cmocka_unit_test(test_timeout_endpoint_phase),
       cmocka_unit_test(test_delay_order),
