@@ -383,6 +383,64 @@ static void test_enum_nxdomain_skips_naptr(void **state) {
   done(ctx, m, r);
 }
 
+/* A MIMI URI: no mapping query (§1); its port selects the endpoint names. */
+static void test_uri_port(void **state) {
+  (void)state;
+  mock_t *m = mock_new();
+  mimi_ctx_t *ctx = ctx_new(m, MIMI_POLICY_REQUIRE);
+  m->strict = 1;
+  mock_on(m, "_8443._mimi." PROV ".", MIMI_RR_SVCB);
+  mock_on(m, "_8443._https." PROV ".", MIMI_RR_HTTPS);
+  rr(m, PROV ". 300 IN A 192.0.2.8");
+  mock_on(m, PROV ".", MIMI_RR_AAAA);
+  mock_on(m, "_8443._tcp." PROV ".", MIMI_RR_TLSA);
+  mimi_result_t *r = lookup(ctx, m, "mimi://" PROV ":8443/u/alice");
+  assert_int_equal(mimi_result_outcome(r), MIMI_OUTCOME_FOUND);
+  assert_string_equal(mimi_result_mapping_source(r, 0), MIMI_SOURCE_INPUT);
+  assert_int_equal(mimi_result_mapping_dnssec(r, 0), MIMI_DNSSEC_UNCHECKED);
+  assert_int_equal(mock_count_type(m, MIMI_RR_TXT), 0);
+  assert_int_equal(mock_index(m, "_8443._mimi." PROV ".", MIMI_RR_SVCB), 0);
+  assert_int_equal(mimi_result_endpoint_count(r, 0), 1);
+  const mimi_endpoint_t *e = mimi_result_endpoint(r, 0, 0);
+  assert_int_equal(mimi_endpoint_port(e), 8443);
+  assert_string_equal(mimi_endpoint_address(e, 0), "192.0.2.8");
+  assert_int_equal(m->nlog, 5);
+  assert_label(r, "_8443._https." PROV ".", MIMI_RR_HTTPS, MIMI_STEP_HTTPS, 1, PROV, 0);
+  done(ctx, m, r);
+
+  /* Without endpoints nothing is asked; the callback still fires from
+   * mimi_ctx_process() only (lookup() checks it did not fire before). */
+  m = mock_new();
+  ctx = ctx_new(m, MIMI_POLICY_REQUIRE);
+  mimi_ctx_set_endpoints(ctx, 0);
+  r = lookup(ctx, m, "mimi://" PROV "/u/alice");
+  assert_int_equal(mimi_result_outcome(r), MIMI_OUTCOME_FOUND);
+  assert_string_equal(mimi_record_account(mimi_result_mapping(r, 0)), "alice");
+  assert_int_equal(m->nlog, 0);
+  done(ctx, m, r);
+}
+
+/* The context's answer cache: a lookup again asks nothing, and its answers
+ * still come from mimi_ctx_process(). */
+static void test_cached_again(void **state) {
+  (void)state;
+  mock_t *m = mock_new();
+  mimi_ctx_t *ctx = ctx_new(m, MIMI_POLICY_REQUIRE);
+  txt(m, DOMAIN_TXT, "v=MIMI1; e=" PROV);
+  rr(m, PROV_SVCB " 300 IN SVCB 1 . alpn=h2");
+  mimi_result_t *r = lookup(ctx, m, DOMAIN_ID);
+  size_t sent = m->nlog;
+  assert_int_equal(sent, 3); /* TXT, SVCB, TLSA */
+  assert_int_equal(mimi_result_trace_count(r), 3);
+  mimi_result_free(r);
+  r = lookup(ctx, m, DOMAIN_ID);
+  assert_int_equal(m->nlog, sent);
+  assert_int_equal(mimi_result_outcome(r), MIMI_OUTCOME_FOUND);
+  assert_int_equal(mimi_result_endpoint_count(r, 0), 1);
+  assert_int_equal(mimi_result_trace_count(r), 0); /* only what was sent */
+  done(ctx, m, r);
+}
+
 /* ---- the policy gate (§6) ----------------------------------------------- */
 
 static void test_bogus_is_never_data(void **state) {
@@ -863,6 +921,8 @@ int main(void) {
       cmocka_unit_test(test_enum_walk),
       cmocka_unit_test(test_enum_naptr_terminal),
       cmocka_unit_test(test_enum_nxdomain_skips_naptr),
+      cmocka_unit_test(test_uri_port),
+      cmocka_unit_test(test_cached_again),
       cmocka_unit_test(test_bogus_is_never_data),
       cmocka_unit_test(test_servfail),
       cmocka_unit_test(test_insecure_required),
