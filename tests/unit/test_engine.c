@@ -294,6 +294,7 @@ static void test_case_retry(void **state) {
   assert_int_equal(mock_index(m, ALICE_UPPER, MIMI_RR_TXT), 0);
   assert_int_equal(mock_index(m, ALICE_LOWER, MIMI_RR_TXT), 1);
   assert_label(r, ALICE_LOWER, MIMI_RR_TXT, MIMI_STEP_RETRY, 1, NULL, 0);
+  assert_int_equal(mimi_result_mapping_dnssec(r, 0), MIMI_DNSSEC_SECURE);
   done(ctx, m, r);
 
   /* Off: the as-given name only. */
@@ -552,6 +553,38 @@ static void test_rcode_decides(void **state) {
   assert_int_equal(mimi_result_trace_answer(r, (size_t)i, NULL, &records), MIMI_OK);
   assert_int_equal(rcode, 3);
   assert_int_equal(records, 0);
+  done(ctx, m, r);
+}
+
+/* §6: the weakest status on the way decides. A mapping reached through a
+ * denial (the case retry) or a NAPTR redirect is no stronger than the
+ * answers that led to it: a forged insecure denial or redirect chooses
+ * which signed mapping is used. */
+static void test_mapping_status_on_the_way(void **state) {
+  (void)state;
+  mock_t *m = mock_new();
+  mimi_ctx_t *ctx = ctx_new(m, MIMI_POLICY_PREFER);
+  mimi_ctx_set_endpoints(ctx, 0);
+  mock_on(m, ALICE_UPPER, MIMI_RR_TXT)->sec = MIMI_DNSSEC_INSECURE; /* NODATA */
+  txt(m, ALICE_LOWER, "v=MIMI1; e=" PROV "; a=alice");
+  mimi_result_t *r = lookup(ctx, m, "Alice@example.com");
+  assert_int_equal(mimi_result_outcome(r), MIMI_OUTCOME_FOUND);
+  assert_int_equal(mimi_result_dnssec(r), MIMI_DNSSEC_INSECURE);
+  assert_int_equal(mimi_result_mapping_dnssec(r, 0), MIMI_DNSSEC_INSECURE);
+  done(ctx, m, r);
+
+  m = mock_new();
+  ctx = enum_ctx(m);
+  assert_int_equal(mimi_ctx_set_policy(ctx, MIMI_POLICY_PREFER), MIMI_OK);
+  mock_rr(m, ENUM1 " 300 IN NAPTR 100 10 \"\" \"E2U+mimi\" \"\" next.example.")
+      ->sec = MIMI_DNSSEC_INSECURE;
+  rr(m, "next.example. 300 IN NAPTR 100 10 \"u\" \"E2U+mimi\" \"!^.*$!mimi://" PROV
+        "/u/x!\" .");
+  r = lookup(ctx, m, PHONE);
+  assert_int_equal(mimi_result_outcome(r), MIMI_OUTCOME_FOUND);
+  assert_string_equal(mimi_result_mapping_source(r, 0), "next.example.");
+  assert_int_equal(mimi_result_dnssec(r), MIMI_DNSSEC_INSECURE);
+  assert_int_equal(mimi_result_mapping_dnssec(r, 0), MIMI_DNSSEC_INSECURE);
   done(ctx, m, r);
 }
 
@@ -928,6 +961,7 @@ int main(void) {
       cmocka_unit_test(test_insecure_required),
       cmocka_unit_test(test_endpoint_failure_one_provider),
       cmocka_unit_test(test_rcode_decides),
+      cmocka_unit_test(test_mapping_status_on_the_way),
       cmocka_unit_test(test_timeout_mapping_phase),
       cmocka_unit_test(test_timeout_endpoint_phase),
       cmocka_unit_test(test_delay_order),
