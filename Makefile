@@ -207,10 +207,14 @@ $(B)/plugin-knot/mod-mimi.so: plugin-knot/mod-mimi.c plugin-knot/mimi_pure.h \
 
 # --- man pages (mdoc, installed as written; linted by tests/sh/man.sh) ------
 # --- tests ---------------------------------------------------------------
-$(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(LIB_OBJ) $(call obj,rel,$(COMMON_SRC))
+# Unit tests are linked with the scripted backend of tests/lib (test_engine
+# drives the engine through it; for the others it is unused) and common/.
+UNIT_LIB   := $(sort $(wildcard tests/lib/*.c))
+
+$(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(call obj,rel,$(UNIT_LIB)) $(LIB_OBJ) $(call obj,rel,$(COMMON_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka
 
-$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(LIB_OBJ_ASAN) $(call obj,asan,$(COMMON_SRC))
+$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(call obj,asan,$(UNIT_LIB)) $(LIB_OBJ_ASAN) $(call obj,asan,$(COMMON_SRC))
 	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
 
 $(B)/rel/tests/itest_%: $(B)/rel/tests/integration/itest_%.o $(LIB_OBJ)

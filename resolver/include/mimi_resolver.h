@@ -347,7 +347,9 @@ MIMI_EXPORT size_t mimi_result_mapping_count(const mimi_result_t *r);
 MIMI_EXPORT const mimi_record_t *mimi_result_mapping(const mimi_result_t *r,
                                                      size_t i);
 
-/** DNSSEC status of mapping i; MIMI_DNSSEC_UNCHECKED for a mapping taken
+/** DNSSEC status of mapping i: the weakest of its answer and of every
+ * answer that led to it (a denial before the case retry or the next ENUM
+ * apex, a NAPTR redirect); MIMI_DNSSEC_UNCHECKED for a mapping taken
  * from the input (source MIMI_SOURCE_INPUT), which has none of its own. */
 MIMI_EXPORT mimi_dnssec_t mimi_result_mapping_dnssec(const mimi_result_t *r,
                                                      size_t i);

@@ -30,10 +30,16 @@ static void oom(mimi_query_t *q) {
   mimi__lookup_fail(q, MIMI_FAIL_INTERNAL, -1, "out of memory");
 }
 
-/* Mappings found (or an opt-out): record them, go on to the endpoints. */
+/* Mappings found (or an opt-out): record them, go on to the endpoints.
+ * Their status is the weakest on the way (MIMI-DNS/1 §6), not only their
+ * own answer's: the mapping phase is one chain (each query goes out
+ * because of the answer before it), so every answer so far, already in
+ * q->res->sec, led here; an unsigned denial that caused the case retry
+ * or the next apex, or an unsigned NAPTR redirect, chose this RRset. */
 static void accept_set(mimi_query_t *q, mimi_mapset_t *set, const char *src,
                        mimi_dnssec_t sec) {
   int optout = mimi_mapset_opted_out(set); /* before the records move */
+  sec = mimi__weaker(sec, q->res->sec);
   if (mimi__result_add_mapset(q->res, set, src, sec) != MIMI_OK) {
     oom(q);
     return;
