@@ -39,6 +39,20 @@ bad "bad tags" 2 "tags: tags have an empty entry" 'alice@example.com,p.example,a
 bad "service with a comma" 2 "service: " 'alice@example.com,p.example,a,,,"a,b"'
 bad "record over 255 octets" 2 "the MIMI TXT record would exceed 255 octets" "alice@example.com,p.example,$(printf 'x%.0s' $(seq 1 250)),,,"
 bad "field count" 2 "5 fields; a row has 6" "alice@example.com,p.example,a,,"
+# Boundary pairs (the "one past" half is above): at the limit, accepted.
+good() { # NAME ROW
+  { echo "$HDR"; echo "$2"; } > "$T/good.csv"
+  out=$("$G" --origin example.com $NS -o "$T/good.zone" "$T/good.csv" 2>&1); rc=$?
+  [ $rc -eq 0 ] && [ -s "$T/good.zone" ] && ok "$1: accepted" || fail "$1: accepted" "exit $rc" "$out"
+}
+# "v=MIMI1; e=p.example; a=" is 24 octets: an account of 231 makes 255.
+good "a record of exactly 255 octets" "alice@example.com,p.example,$(printf 'x%.0s' $(seq 1 231)),,,"
+grep -q "$(printf 'x%.0s' $(seq 1 231))\"" "$T/good.zone" && ok "the 255-octet record is in the zone whole" ||
+  fail "the 255-octet record is in the zone whole" "$(cat "$T/good.zone")"
+bad "a record of 256 octets" 2 "the MIMI TXT record would exceed 255 octets" \
+  "alice@example.com,p.example,$(printf 'x%.0s' $(seq 1 232)),,,"
+good "preference 65535" "alice@example.com,p.example,a,65535,,"
+good "a local part of 64 octets" "$(printf 'a%.0s' $(seq 1 64))@example.com,p.example,a,,,"
 bad "local part over 64 octets" 2 "identifier: handle local part has 65 octets; at most 64" \
   "$(printf 'a%.0s' $(seq 1 65))@example.com,p.example,a,,,"
 bad "a zero-width space in an identifier" 2 "identifier: identifier contains a zero-width space (U+200B)" \
