@@ -10,6 +10,7 @@
 #define MIMI_BACKEND_H
 
 #include <poll.h>
+#include <string.h>
 
 #include "codec/codec.h"
 
@@ -84,6 +85,20 @@ typedef struct {
 } mimi__answer_t;
 
 typedef void (*mimi__answer_fn)(void *arg, const mimi__answer_t *ans);
+
+/* Hand fn the answer to a query that got none (rcode -1, no data, status
+ * 0): fail and why say what happened, server who was asked (or NULL). */
+static inline void mimi__answer_failed(mimi__answer_fn fn, void *arg,
+                                       mimi_failure_t fail, const char *why,
+                                       const char *server) {
+  mimi__answer_t a;
+  memset(&a, 0, sizeof a);
+  a.rcode = -1;
+  a.fail = fail;
+  a.why = why;
+  a.server = server;
+  fn(arg, &a);
+}
 
 typedef struct {
   const char *name;

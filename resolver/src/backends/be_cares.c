@@ -349,13 +349,7 @@ static int status_fail(int status) {
 
 /* Tell the engine that q got no usable answer. */
 static void no_answer(caq_t *q, mimi_failure_t fail, const char *why) {
-  mimi__answer_t a;
-  memset(&a, 0, sizeof a);
-  a.rcode = -1;
-  a.fail = fail;
-  a.why = why;
-  a.server = q->server;
-  q->fn(q->arg, &a);
+  mimi__answer_failed(q->fn, q->arg, fail, why, q->server);
 }
 
 /* Parse the answer and hand the engine the RRs of the queried type. */

@@ -394,15 +394,6 @@ static void check_send(ubb_t *b) {
   }
 }
 
-static void fail_q(ubq_t *q, mimi_failure_t f, const char *why) {
-  mimi__answer_t a;
-  memset(&a, 0, sizeof a);
-  a.rcode = -1;
-  a.fail = f;
-  a.why = why;
-  q->fn(q->arg, &a);
-}
-
 static void send_q(ubb_t *b, ubq_t *q);
 
 /* The check has ended: choose the path, make the workers, send what
@@ -443,7 +434,8 @@ static void check_done(ubb_t *b) {
     unlink_q(q);
     q->queued = 0;
     if (st != MIMI_OK) {
-      fail_q(q, MIMI_FAIL_INTERNAL, err[0] ? err : "out of memory");
+      mimi__answer_failed(q->fn, q->arg, MIMI_FAIL_INTERNAL, err[0] ? err : "out of memory",
+                          NULL);
       free(q->name);
       free(q);
       continue;
@@ -550,10 +542,7 @@ static void ub_done(void *mydata, int err, struct ub_result *r) {
     goto done;
   a.server = q->b->server;
   if (err != 0 || !r) {
-    a.rcode = -1;
-    a.fail = MIMI_FAIL_NETWORK;
-    a.why = ub_strerror(err);
-    q->fn(q->arg, &a);
+    mimi__answer_failed(q->fn, q->arg, MIMI_FAIL_NETWORK, ub_strerror(err), a.server);
     goto done;
   }
   a.rcode = r->rcode;
@@ -709,7 +698,7 @@ static void send_q(ubb_t *b, ubq_t *q) {
   free(q->name);
   q->name = NULL;
   if (rc != 0) {
-    fail_q(q, MIMI_FAIL_INTERNAL, ub_strerror(rc));
+    mimi__answer_failed(q->fn, q->arg, MIMI_FAIL_INTERNAL, ub_strerror(rc), NULL);
     free(q);
     return;
   }

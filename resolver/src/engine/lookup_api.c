@@ -102,12 +102,9 @@ void mimi__lookups_deliver_deferred(mimi_ctx_t *ctx) {
     s->cached = 0;
     if (ctx->be_ops->query(ctx->be, s->name, s->qtype, mimi__sub_on_answer, s, &s->qid) !=
         MIMI_OK) {
-      memset(&a, 0, sizeof a);
-      a.rcode = -1;
-      a.fail = MIMI_FAIL_INTERNAL;
-      a.why = "out of memory";
       s->cached = 1; /* nothing to cache */
-      mimi__sub_on_answer(s, &a);
+      mimi__answer_failed(mimi__sub_on_answer, s, MIMI_FAIL_INTERNAL, "out of memory",
+                          NULL);
     }
   }
 }
