@@ -74,6 +74,16 @@ void mimi__ctx_leave(mimi_ctx_t *ctx) {
       return MIMI_EBUSY;                                                       \
   } while (0)
 
+MIMI_EXPORT const char *mimi_ctx_path(const mimi_ctx_t *ctx) {
+  if (!ctx || !ctx->be || !ctx->be_ops->path)
+    return NULL;
+  return ctx->be_ops->path(ctx->be);
+}
+
+const char *mimi__ctx_own_path(const mimi_ctx_t *ctx) {
+  return ctx->nservers ? NULL : mimi_ctx_path(ctx);
+}
+
 void mimi__ctx_use_backend(mimi_ctx_t *ctx, const mimi__backend_t *ops) {
   if (ctx && !ctx->started)
     ctx->be_ops = ops;

@@ -86,6 +86,10 @@ void mimi__lookups_cancel_all(mimi_ctx_t *ctx);
 /* Use a backend of the caller's instead of the one mimi_ctx_set_backend()
  * chose (the tests' scripted backend); before the context starts. */
 void mimi__ctx_use_backend(mimi_ctx_t *ctx, const mimi__backend_t *ops);
+/* mimi_ctx_path() when no server was given: the way the library chose
+ * itself (resolv.conf or the root), which a failure should name; else
+ * NULL. */
+const char *mimi__ctx_own_path(const mimi_ctx_t *ctx);
 /* Release the context if it was freed from inside a callback. */
 void mimi__ctx_leave(mimi_ctx_t *ctx);
 /* Deliver cache hits (from mimi_ctx_process()). */

@@ -57,12 +57,6 @@ MIMI_EXPORT mimi_status_t mimi_ctx_process(mimi_ctx_t *ctx) {
   return MIMI_OK;
 }
 
-MIMI_EXPORT const char *mimi_ctx_path(const mimi_ctx_t *ctx) {
-  if (!ctx || !ctx->be || !ctx->be_ops->path)
-    return NULL;
-  return ctx->be_ops->path(ctx->be);
-}
-
 MIMI_EXPORT size_t mimi_ctx_pending(const mimi_ctx_t *ctx) {
   return ctx ? ctx->nqueries : 0;
 }

@@ -140,8 +140,7 @@ void mimi__lookups_expire(mimi_ctx_t *ctx, int64_t now) {
       q->res->sec = mimi__weaker(q->res->sec, MIMI_DNSSEC_UNCHECKED);
       /* Without servers given, say which way was tried (resolv.conf or
        * the root): that is what the user must check. */
-      const char *path = ctx->nservers || !ctx->be_ops->path ? NULL
-                                                             : ctx->be_ops->path(ctx->be);
+      const char *path = mimi__ctx_own_path(ctx);
       mimi__lookup_fail(q, MIMI_FAIL_TIMEOUT, -1, "no answer within %u ms%s%.600s%s",
                         ctx->timeout_ms, path ? " (via " : "", path ? path : "",
                         path ? ")" : "");

@@ -17,8 +17,7 @@ mimi_failure_t mimi__answer_verdict(const mimi_ctx_t *ctx, const char *name,
   if (a->fail != MIMI_FAIL_NONE) {
     /* Without servers given, say which way was tried: resolv.conf or the
      * root, that is what the user must check. */
-    const char *path = a->fail != MIMI_FAIL_INTERNAL && !ctx->nservers && ctx->be &&
-                               ctx->be_ops->path ? ctx->be_ops->path(ctx->be) : NULL;
+    const char *path = a->fail != MIMI_FAIL_INTERNAL ? mimi__ctx_own_path(ctx) : NULL;
     mimi__seterr(why, whylen, "%s %s: %s%s%.400s%s", name, t,
                  a->fail == MIMI_FAIL_TIMEOUT ? "no answer in time"
                  : a->why                      ? a->why

@@ -164,8 +164,8 @@ void mimi__lookup_complete(mimi_query_t *q, mimi_status_t st) {
   mimi__lookup_cancel_subs(q, st == MIMI_OK);
   if (st == MIMI_OK) {
     mimi__result_finish_endpoints(q->res);
-    if (q->ctx->trace && q->ctx->be_ops->path && q->ctx->be_ops->path(q->ctx->be))
-      q->res->path = mimi__strdup(q->ctx->be_ops->path(q->ctx->be)); /* NULL: none */
+    if (q->ctx->trace && mimi_ctx_path(q->ctx))
+      q->res->path = mimi__strdup(mimi_ctx_path(q->ctx)); /* NULL (OOM): none */
     res = q->res;
     q->res = NULL;
   }
