@@ -166,24 +166,20 @@ static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, const mimi__be_confi
   if (!set_opt(ub, "rrset-cache-size:", num, err, errlen))
     return MIMI_ECONFIG;
 
-  for (size_t i = 0; i < cfg->nservers; i++) {
-    loopback |= mimi__server_is_loopback(cfg->servers[i]);
-    if ((rc = ub_ctx_set_fwd(ub, cfg->servers[i])) != 0) {
-      mimi__seterr(err, errlen, "server %s: %s", cfg->servers[i], ub_strerror(rc));
+  /* The forwarders: the servers given, or without them the system's
+   * resolvers when they are used (b->sys is only filled then). */
+  char *const *fwd = cfg->nservers ? cfg->servers : b->sys;
+  size_t nfwd = cfg->nservers ? cfg->nservers : b->nsys;
+  for (size_t i = 0; i < nfwd; i++) {
+    loopback |= mimi__server_is_loopback(fwd[i]);
+    if ((rc = ub_ctx_set_fwd(ub, fwd[i])) != 0) {
+      mimi__seterr(err, errlen, "%s %s: %s", cfg->nservers ? "server" : "system resolver",
+                   fwd[i], ub_strerror(rc));
       return MIMI_ECONFIG;
     }
   }
-  if (cfg->nservers)
-    b->server = cfg->servers[0];
-  for (size_t i = 0; i < b->nsys; i++) {
-    loopback |= mimi__server_is_loopback(b->sys[i]);
-    if ((rc = ub_ctx_set_fwd(ub, b->sys[i])) != 0) {
-      mimi__seterr(err, errlen, "system resolver %s: %s", b->sys[i], ub_strerror(rc));
-      return MIMI_ECONFIG;
-    }
-  }
-  if (b->nsys)
-    b->server = b->sys[0];
+  if (nfwd)
+    b->server = fwd[0];
   for (size_t i = 0; i < cfg->nstubs; i++) {
     loopback |= mimi__server_is_loopback(cfg->stubs[i].server);
     if ((rc = ub_ctx_set_stub(ub, cfg->stubs[i].zone, cfg->stubs[i].server,
