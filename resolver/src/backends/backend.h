@@ -42,6 +42,9 @@ mimi_status_t mimi__server_parse(const char *s, char **out, char *err,
 int mimi__server_is_loopback(const char *s);
 /* Nonzero if a normalised server address is IPv6. */
 int mimi__server_is_ipv6(const char *s);
+/* Nonzero if it is of the family MIMI_TRANSPORT_* flags ask for (any
+ * without a family flag). */
+int mimi__server_in_family(const char *s, unsigned transport);
 
 
 typedef struct {

@@ -296,8 +296,7 @@ static void read_resolv_conf(ubb_t *b, const mimi__be_config_t *cfg,
     addr[strcspn(addr, " \t\r\n#;%")] = '\0'; /* no IPv6 zone index */
     if (mimi__server_parse(addr, &norm, NULL, 0) != MIMI_OK)
       continue; /* not an address: ignored, as the C library does */
-    if ((cfg->transport & MIMI_TRANSPORT_IPV4 && mimi__server_is_ipv6(norm)) ||
-        (cfg->transport & MIMI_TRANSPORT_IPV6 && !mimi__server_is_ipv6(norm))) {
+    if (!mimi__server_in_family(norm, cfg->transport)) {
       free(norm);
       continue;
     }

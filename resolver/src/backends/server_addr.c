@@ -53,3 +53,11 @@ int mimi__server_is_loopback(const char *s) {
 int mimi__server_is_ipv6(const char *s) {
   return strchr(s, ':') != NULL; /* "ADDR@PORT": only IPv6 has colons */
 }
+
+int mimi__server_in_family(const char *s, unsigned transport) {
+  if (transport & MIMI_TRANSPORT_IPV4)
+    return !mimi__server_is_ipv6(s);
+  if (transport & MIMI_TRANSPORT_IPV6)
+    return mimi__server_is_ipv6(s);
+  return 1;
+}

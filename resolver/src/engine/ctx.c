@@ -266,11 +266,10 @@ MIMI_EXPORT mimi_status_t mimi_ctx_set_transport(mimi_ctx_t *ctx,
  * not asked), and every stub's server of it; err says what is missing. */
 static mimi_status_t filter_family(mimi_ctx_t *ctx, size_t *n, char *err,
                                    size_t errlen) {
-  int want6 = ctx->transport & MIMI_TRANSPORT_IPV6;
-  const char *fam = want6 ? "IPv6" : "IPv4";
+  const char *fam = ctx->transport & MIMI_TRANSPORT_IPV6 ? "IPv6" : "IPv4";
   *n = 0;
   for (size_t i = 0; i < ctx->nservers; i++)
-    if (mimi__server_is_ipv6(ctx->servers[i]) == !!want6)
+    if (mimi__server_in_family(ctx->servers[i], ctx->transport))
       ctx->fam_servers[(*n)++] = ctx->servers[i];
   if (ctx->nservers && *n == 0) {
     mimi__seterr(err, errlen, "no %s address among the servers given "
@@ -278,7 +277,7 @@ static mimi_status_t filter_family(mimi_ctx_t *ctx, size_t *n, char *err,
     return MIMI_ECONFIG;
   }
   for (size_t i = 0; i < ctx->nstubs; i++) {
-    if (mimi__server_is_ipv6(ctx->stubs[i].server) != !!want6) {
+    if (!mimi__server_in_family(ctx->stubs[i].server, ctx->transport)) {
       mimi__seterr(err, errlen, "stub %s: server %s is not an %s address",
                    ctx->stubs[i].zone, ctx->stubs[i].server, fam);
       return MIMI_ECONFIG;
