@@ -158,9 +158,14 @@ run() {
   MS=$(med "${ms[@]}"); Q=$(med "${qs[@]}"); NET=$(med "${net[@]}")
   OK=$ok
 }
-row() { # LABEL FLOOR
-  printf '| %-48s | %7s | %5s | %3s | %5s |%s\n' "$1" "$(echo "scale=2; $NET / 100" | bc)" \
-    "$(echo "scale=1; $MS / $RTT" | bc)" "$Q" "$2" "$([ "$OK" = 1 ] || echo ' (failed)')"
+row() { # LABEL FLOOR [SEQ_NET SEQ_Q]: with the --sequential run beside it
+  local seq="" ratio=""
+  if [ -n "${3:-}" ]; then
+    seq="$(echo "scale=2; $3 / 100" | bc) ($4)"
+    ratio=$(echo "scale=2; $Q / $4" | bc)
+  fi
+  printf '| %-48s | %7s | %5s | %3s | %12s | %5s | %5s |%s\n' "$1" "$(echo "scale=2; $NET / 100" | bc)" \
+    "$(echo "scale=1; $MS / $RTT" | bc)" "$Q" "$seq" "$ratio" "$2" "$([ "$OK" = 1 ] || echo ' (failed)')"
 }
 lookup() { # PORT TA ID [ARGS]
   local p=$1 ta=$2 id=$3
@@ -200,12 +205,17 @@ for mode in zone root; do
     done
     echo; echo "root trust anchor, through a warm validating unbound behind the proxy:"
   fi
-  printf '| %-48s | %7s | %5s | %3s | %5s |\n' "lookup (RTTs)" network wall qry floor
-  printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..50})" "---------" "-------" "-----" "-------"
+  printf '| %-48s | %7s | %5s | %3s | %12s | %5s | %5s |\n' "lookup (RTTs)" network wall qry \
+    "--sequential" "qry ×" floor
+  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..50})" "---------" "-------" "-----" \
+    "--------------" "-------" "-------"
   for s in "${SHAPES[@]}"; do
     IFS='|' read -r label id floor args <<< "$s"
+    # One after the other (the plan's order), then all at once (default).
+    run $mode lookup "$P" "$TA" "$id" $args --sequential
+    sn=$NET sq=$Q
     run $mode lookup "$P" "$TA" "$id" $args
-    row "$label" "$floor"
+    row "$label" "$floor" "$sn" "$sq"
   done
   run $mode delv @127.0.0.1 -p "$P" -a "$DV" +root="$DROOT" TXT "$(cat "$T/alice.q")"
   row "delv: the handle's TXT alone" 1

@@ -38,8 +38,9 @@ static const char *templ(const char *name, char *buf, size_t len) {
 }
 
 /* The plan as the graph it is: each step numbered, with the step whose
- * answer it waits for ("after N"). */
-static void text_plan(FILE *out, const mimi_plan_t *plan, const char *indent) {
+ * answer it waits for ("after N"); what goes out together. */
+static void text_plan(FILE *out, const mimi_plan_t *plan, const char *indent,
+                      int parallel) {
   char buf[300];
   int width = 0;
   for (size_t i = 0; i < mimi_plan_count(plan); i++) {
@@ -55,9 +56,15 @@ static void text_plan(FILE *out, const mimi_plan_t *plan, const char *indent) {
       fprintf(out, "after %zu, ", after + 1);
     fprintf(out, "%s\n", mimi_plan_when(plan, i));
   }
+  if (mimi_plan_count(plan) > 1)
+    fprintf(out, "%s(%s)\n", indent,
+            parallel ? "all of these go out together; each answer is used only "
+                       "when its turn comes, as listed (--sequential: one "
+                       "after the other)"
+                     : "each goes out only when its turn comes (--sequential)");
 }
 
-static void json_plan(json_t *j, const mimi_plan_t *plan) {
+static void json_plan(json_t *j, const mimi_plan_t *plan, int parallel) {
   char buf[300];
   json_begin_array(j);
   for (size_t i = 0; i < mimi_plan_count(plan); i++) {
@@ -71,12 +78,16 @@ static void json_plan(json_t *j, const mimi_plan_t *plan) {
       json_null(j);
     else
       json_int(j, (long)mimi_plan_after(plan, i));
+    /* Sent when the lookup (or provider) starts, before its turn. */
+    json_key(j, "ahead");
+    json_bool(j, parallel && mimi_plan_after(plan, i) != MIMI_PLAN_START);
     json_end_object(j);
   }
   json_end_array(j);
 }
 
 int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
+                int parallel,
                 const char *path, const char *const *servers, size_t nservers, const char *const *stubs,
                 size_t nstubs, FILE *out, FILE *err) {
   int rc = EXIT_FOUND;
@@ -158,10 +169,10 @@ int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
       if (mimi_id_port(id))
         json_kv_int(&j, "port", mimi_id_port(id));
       json_key(&j, "queries");
-      json_plan(&j, plan);
+      json_plan(&j, plan, parallel);
       if (cls != MIMI_ID_URI) {
         json_key(&j, "endpoint_queries");
-        json_plan(&j, endpoints);
+        json_plan(&j, endpoints, parallel);
       }
       json_end_object(&j);
     } else {
@@ -174,10 +185,10 @@ int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
         fprintf(out, "  provider:   %s\n  account:    %s\n", mimi_id_domain(id),
                 mimi_id_account(id));
       fprintf(out, "  queries (nothing is sent by --explain):\n");
-      text_plan(out, plan, "    ");
+      text_plan(out, plan, "    ", parallel);
       if (cls != MIMI_ID_URI) {
         fprintf(out, "  then, for each provider a mapping names:\n");
-        text_plan(out, endpoints, "    ");
+        text_plan(out, endpoints, "    ", parallel);
       }
     }
     mimi_plan_free(plan);

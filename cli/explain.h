@@ -16,6 +16,7 @@
  * or EXIT_LOCAL.
  */
 int explain_run(char *const *ids, int n, const mimi_plan_opts_t *opts, int json,
+                int parallel,
                 const char *path, const char *const *servers, size_t nservers, const char *const *stubs,
                 size_t nstubs, FILE *out, FILE *err);
 

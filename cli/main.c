@@ -44,6 +44,7 @@ static void usage(FILE *f) {
         "      --enum-apex DOMAIN     ENUM apex for phone numbers (repeatable, in order;\n"
         "                             default e164.arpa)\n"
         "      --no-case-retry        do not retry a handle with its local part lower-cased\n"
+        "      --sequential           send each query only after the answer it depends on\n"
         "      --no-endpoints         do not resolve provider endpoints\n"
         "      --timeout MS           longest time for one lookup (default 5000)\n"
         "      --workers N            validating threads (unbound backend, default 1)\n"
@@ -81,7 +82,7 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 
 enum {
   OPT_STUB = 256, OPT_APEX, OPT_NO_RETRY, OPT_NO_EP, OPT_TIMEOUT, OPT_SHORT,
-  OPT_TRACE, OPT_STATS, OPT_BATCH, OPT_INFLIGHT, OPT_WORKERS, OPT_TCP
+  OPT_TRACE, OPT_STATS, OPT_BATCH, OPT_INFLIGHT, OPT_WORKERS, OPT_TCP, OPT_SEQUENTIAL
 };
 
 /* ADDR[#PORT] where ADDR is an IPv4 or IPv6 address (dig's "@server"). */
@@ -131,6 +132,7 @@ int main(int argc, char **argv) {
       {"backend", required_argument, NULL, 'b'},
       {"enum-apex", required_argument, NULL, OPT_APEX},
       {"no-case-retry", no_argument, NULL, OPT_NO_RETRY},
+      {"sequential", no_argument, NULL, OPT_SEQUENTIAL},
       {"no-endpoints", no_argument, NULL, OPT_NO_EP},
       {"timeout", required_argument, NULL, OPT_TIMEOUT},
       {"json", no_argument, NULL, 'j'},
@@ -156,7 +158,7 @@ int main(int argc, char **argv) {
   mimi_backend_t backend = MIMI_BACKEND_UNBOUND;
   unsigned long timeout = 0, workers = 1, v;
   unsigned transport = 0; /* MIMI_TRANSPORT_* */
-  int explain = 0, no_ep = 0, c;
+  int explain = 0, no_ep = 0, sequential = 0, c;
   unsigned port = 0; /* -p: for servers given without a port */
   char err[MIMI_ERRLEN] = "";
   mimi_ctx_t *ctx = NULL;
@@ -207,6 +209,7 @@ int main(int argc, char **argv) {
       popts.enum_apexes = apexes;
       break;
     case OPT_NO_RETRY: popts.no_case_retry = 1; break;
+    case OPT_SEQUENTIAL: sequential = 1; break;
     case OPT_NO_EP: no_ep = 1; break;
     case OPT_TIMEOUT:
       if (!parse_uint(optarg, 1, 600000, &timeout)) {
@@ -303,6 +306,7 @@ int main(int argc, char **argv) {
   if ((st = mimi_ctx_set_backend(ctx, backend)) || (st = mimi_ctx_set_policy(ctx, policy)) ||
       (st = mimi_ctx_set_case_retry(ctx, !popts.no_case_retry)) ||
       (st = mimi_ctx_set_endpoints(ctx, !no_ep)) ||
+      (st = mimi_ctx_set_parallel(ctx, !sequential)) ||
       (st = mimi_ctx_set_trace(ctx, ro.trace || ro.stats)) ||
       (timeout && (st = mimi_ctx_set_timeout(ctx, (unsigned)timeout))) ||
       (st = mimi_ctx_set_workers(ctx, (unsigned)workers)) ||
@@ -357,7 +361,7 @@ int main(int argc, char **argv) {
         goto explain_done;
     if (ro.batch && !batch_read(&b, ro.batch))
       goto explain_done;
-    rc = explain_run(b.ids, b.n, &popts, ro.json, path, servers, nservers, stubs, nstubs,
+    rc = explain_run(b.ids, b.n, &popts, ro.json, !sequential, path, servers, nservers, stubs, nstubs,
                      stdout, stderr);
   explain_done:
     batch_free(&b);

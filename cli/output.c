@@ -206,11 +206,16 @@ static void trace_step(const mimi_result_t *r, size_t i, char *buf, size_t len) 
   size_t index = 0;
   const char *prov = NULL;
   unsigned hops = 0;
-  int n;
   (void)mimi_result_trace_step(r, i, NULL, &index, &prov, &hops);
-  n = snprintf(buf, len, "%s%sstep %zu", prov ? prov : "", prov ? " " : "", index + 1);
-  if (hops && n > 0 && (size_t)n < len)
-    snprintf(buf + n, len - (size_t)n, ", hop %u", hops);
+  unsigned start = 0;
+  int ahead = 0, used = 1;
+  (void)mimi_result_trace_timing(r, i, &start, &ahead, &used);
+  char hop[32] = "";
+  if (hops)
+    snprintf(hop, sizeof hop, ", hop %u", hops);
+  snprintf(buf, len, "%s%sstep %zu%s, sent at +%u ms%s%s", prov ? prov : "",
+               prov ? " " : "", index + 1, hop, start, ahead ? ", ahead" : "",
+               used ? "" : ", not needed");
 }
 
 void output_trace(FILE *f, const mimi_result_t *r) {
@@ -275,6 +280,14 @@ static void json_endpoint(json_t *j, const mimi_endpoint_t *e) {
   json_begin_array(j);
   for (size_t k = 0; k < mimi_endpoint_address_count(e); k++)
     json_string(j, mimi_endpoint_address(e, k));
+  json_end_array(j);
+  /* Where each came from: "A"/"AAAA" (the target's own), or "hint". */
+  json_key(j, "address_sources");
+  json_begin_array(j);
+  for (size_t k = 0; k < mimi_endpoint_address_count(e); k++) {
+    uint16_t src = mimi_endpoint_address_source(e, k);
+    json_string(j, src ? mimi_rrtype_name(src) : "hint");
+  }
   json_end_array(j);
   json_key(j, "ech");
   json_bool(j, mimi_endpoint_has_ech(e));
@@ -397,6 +410,14 @@ void output_json(FILE *f, const mimi_result_t *r, int trace) {
       json_kv_int(&j, "plan_index", (long)index);
       json_kv_string(&j, "provider", prov);
       json_kv_int(&j, "hops", hops);
+      unsigned start = 0;
+      int ahead = 0, used = 1;
+      (void)mimi_result_trace_timing(r, i, &start, &ahead, &used);
+      json_kv_int(&j, "start_ms", start);
+      json_key(&j, "ahead");
+      json_bool(&j, ahead);
+      json_key(&j, "used");
+      json_bool(&j, used);
       json_end_object(&j);
     }
     json_end_array(&j);

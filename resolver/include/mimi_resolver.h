@@ -164,6 +164,14 @@ MIMI_EXPORT mimi_status_t mimi_ctx_set_enum_apexes(mimi_ctx_t *ctx,
 /** Case retry of handles (MIMI-DNS/1 §2), on (nonzero) by default. */
 MIMI_EXPORT mimi_status_t mimi_ctx_set_case_retry(mimi_ctx_t *ctx, int on);
 
+/**
+ * Send every query of the plan whose name is known at once (on, nonzero,
+ * by default) instead of each only after the answer it depends on. The
+ * answers are still used in the plan's order, so the results are the
+ * same either way; off trades round trips for fewer queries.
+ */
+MIMI_EXPORT mimi_status_t mimi_ctx_set_parallel(mimi_ctx_t *ctx, int on);
+
 /** Resolve provider endpoints (§5), on (nonzero) by default. */
 MIMI_EXPORT mimi_status_t mimi_ctx_set_endpoints(mimi_ctx_t *ctx, int on);
 
@@ -426,14 +434,27 @@ MIMI_EXPORT const char *mimi_endpoint_alpn(const mimi_endpoint_t *e, size_t i,
                                            size_t *len);
 
 /**
- * Number of addresses: ipv4hint/ipv6hint of SVCB/HTTPS, or the A/AAAA
- * records of an address endpoint.
+ * Number of addresses, IPv4 first: for an SVCB/HTTPS endpoint the A and
+ * AAAA records of its target (RFC 9460 §7.3), the ipv4hint/ipv6hint of a
+ * family whose records are missing (none, or an answer the policy does not
+ * accept); for an address endpoint its A/AAAA records.
  */
 MIMI_EXPORT size_t mimi_endpoint_address_count(const mimi_endpoint_t *e);
 
 /** Address i in presentation form ("192.0.2.1", "2001:db8::1"), or NULL. */
 MIMI_EXPORT const char *mimi_endpoint_address(const mimi_endpoint_t *e,
                                               size_t i);
+
+/**
+ * Where address i came from: MIMI_RR_A or MIMI_RR_AAAA (the target's own
+ * records), or 0 (a hint of the SVCB/HTTPS record); 0 when out of range.
+ */
+MIMI_EXPORT uint16_t mimi_endpoint_address_source(const mimi_endpoint_t *e,
+                                                  size_t i);
+
+/** DNSSEC status of the answer address i came from (a hint: the SVCB's). */
+MIMI_EXPORT mimi_dnssec_t mimi_endpoint_address_dnssec(const mimi_endpoint_t *e,
+                                                       size_t i);
 
 /** Nonzero if the record carries an ECH configuration ("ech"). */
 MIMI_EXPORT int mimi_endpoint_has_ech(const mimi_endpoint_t *e);
@@ -507,6 +528,22 @@ MIMI_EXPORT mimi_status_t mimi_result_trace_step(const mimi_result_t *r,
                                                  size_t *index,
                                                  const char **provider,
                                                  unsigned *hops);
+
+/**
+ * When query i of the trace went out, and whether the lookup needed it.
+ * @param start receives when it was sent, in milliseconds after the lookup
+ *              started.
+ * @param ahead receives 1 if it was sent before the answer it depends on
+ *              came (mimi_ctx_set_parallel()), else 0.
+ * @param used  receives 0 if its turn never came (an earlier step of the
+ *              plan decided: its answer was not read, or the query was
+ *              cancelled), else 1.
+ * Any output may be NULL.
+ * @return MIMI_OK, or MIMI_EINVAL if i is out of range.
+ */
+MIMI_EXPORT mimi_status_t mimi_result_trace_timing(const mimi_result_t *r,
+                                                   size_t i, unsigned *start,
+                                                   int *ahead, int *used);
 
 #ifdef __cplusplus
 }

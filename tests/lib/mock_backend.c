@@ -214,6 +214,7 @@ static mimi_status_t mock_query(void *be, const char *name, uint16_t qtype,
   q->fn = fn;
   q->arg = arg;
   q->seq = m->nlog;
+  q->round = m->rounds;
   q->after_stop = m->stopped;
   q->rule = find_rule(m, name, qtype);
   if (!q->rule && m->strict)
@@ -300,6 +301,7 @@ static void mock_process(void *be) {
   mock_t *m = be;
   size_t limit = m->nlog;
   int64_t now = mimi__now_ms();
+  int counted = 0;
   for (;;) {
     mock_query_t *best = NULL;
     for (size_t i = 0; i < limit; i++) {
@@ -311,6 +313,8 @@ static void mock_process(void *be) {
     }
     if (!best || m->stopped)
       return;
+    if (!counted++)
+      m->rounds++;
     deliver(m, best);
   }
 }
@@ -325,3 +329,16 @@ const mimi__backend_t mock_backend_ops = {
     .timeout = mock_timeout,
     .process = mock_process,
 };
+
+unsigned mock_round_trips(const mock_t *m) {
+  unsigned r = 0;
+  for (size_t i = 0; i < m->nlog; i++)
+    if (m->log[i]->round + 1 > r)
+      r = m->log[i]->round + 1;
+  return r;
+}
+
+int mock_round(const mock_t *m, const char *name, uint16_t qtype) {
+  long i = mock_index(m, name, qtype);
+  return i < 0 ? -1 : (int)m->log[i]->round;
+}

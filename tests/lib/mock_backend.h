@@ -45,6 +45,8 @@ typedef struct {
   char *name;
   uint16_t qtype;
   size_t seq;             /* index in the log */
+  unsigned round;         /* answers delivered in this many process()
+                           * calls before it was sent: its round trip */
   int cancelled;          /* the engine called cancel() on it */
   int answered;           /* its callback fired */
   int after_stop;         /* sent after stop() (an engine bug) */
@@ -66,6 +68,7 @@ struct mock {
   size_t ncancels;
   size_t bad_cancels;         /* cancel() of a query not in flight */
   int started, stopped;
+  unsigned rounds;            /* process() calls that delivered answers */
   mimi__be_config_t cfg;      /* what start() was given */
 };
 
@@ -91,6 +94,11 @@ size_t mock_count(const mock_t *m, const char *name, uint16_t qtype);
 size_t mock_count_type(const mock_t *m, uint16_t qtype);
 /* Index in the log of the first query for name/type, or -1. */
 long mock_index(const mock_t *m, const char *name, uint16_t qtype);
+/* Round trips a lookup took: 1 + the latest round a query was sent in
+ * (answers at delay 0; every process() is one round trip). */
+unsigned mock_round_trips(const mock_t *m);
+/* The round trip in which the first query for name/type went out, or -1. */
+int mock_round(const mock_t *m, const char *name, uint16_t qtype);
 /* Queries in flight: sent, neither answered nor cancelled. */
 size_t mock_in_flight(const mock_t *m);
 /* Queries sent after stop() (must stay 0). */

@@ -12,13 +12,15 @@ name is the plan's (endpoint plans with <provider> filled in); names
 followed from answers belong to a step already sent (an endpoint's TLSA
 to a provider whose SVCB/HTTPS was); a step that waits for another is
 only sent after that one was, or after the step that one waited for
-answered NXDOMAIN (RFC 8020: then the one between is skipped).
+answered NXDOMAIN (RFC 8020: then the one between is skipped) -- unless
+it went out ahead (trace "ahead", allowed where --explain says "ahead"),
+then the step it waits for was sent too, at some point.
 Prints what does not hold and exits 1; prints a one-line summary else.
 """
 import json
 import sys
 
-FOLLOWS = {"naptr", "svcb", "https", "tlsa"}
+FOLLOWS = {"naptr", "svcb", "https", "tlsa", "address"}
 
 
 def main():
@@ -29,6 +31,7 @@ def main():
     uri = explain["class"] == "uri"
     bad = []
     sent = set()  # (provider, plan index) seen so far
+    every = {(t["provider"], t["plan_index"]) for t in trace}
     rcode = {}    # the last rcode of each
     for n, t in enumerate(trace):
         prov = t["provider"]
@@ -57,10 +60,21 @@ def main():
             if not any((prov, j) in sent for j, q in enumerate(plan)
                        if q["step"] in ("svcb", "https")):
                 bad.append(f"{where}: before any SVCB/HTTPS gave an endpoint")
+        elif t["hops"] > 0 and t["step"] == "address":
+            # A ServiceMode target's addresses: after an SVCB/HTTPS answer.
+            if not any((prov, j) in sent for j, q in enumerate(plan)
+                       if q["step"] in ("svcb", "https")):
+                bad.append(f"{where}: before any SVCB/HTTPS gave a target")
         elif t["hops"] > 0:
             if (prov, i) not in sent:
                 bad.append(f"{where}: a name followed before step {i + 1} "
                            "was sent")
+        elif t.get("ahead"):
+            if not step.get("ahead"):
+                bad.append(f"{where}: sent ahead, but --explain does not say so")
+            elif (prov, step["after"]) not in every:
+                bad.append(f"{where}: sent ahead of step {step['after'] + 1}, "
+                           "which was never sent")
         elif step["after"] is not None:
             # Waits for an answer: that step was sent before, or was skipped
             # because a step it waited for found nothing there (NXDOMAIN).

@@ -250,14 +250,28 @@ if [ -x "$L" ]; then
     # of the plan --explain prints, in the order the plan allows.
     set -- --server "127.0.0.1@$KNOT_PORT" --trust-anchor "$FX/trust-anchors.ds" \
       --enum-apex e164.arpa --enum-apex enum.example.org --timeout 4000 --json
-    "$L" "$@" --explain "$id" > "$T/explain.json" 2>&1
-    "$L" "$@" --trace "$id" > "$T/trace.json" 2>/dev/null
-    if out=$(python3 "$(dirname "$0")/../lib/trace_plan.py" "$T/explain.json" "$T/trace.json" 2>&1) &&
-       grep -q '"trace":\[{' "$T/trace.json"; then
-      ok "trace follows the plan: $id ($out)"
-    else
-      fail "trace follows the plan: $id" "$out" "$(cat "$T/trace.json")"
-    fi
+    # Both ways: every query sent at once (the default) and one after the
+    # other (--sequential); the results must be the same (issue 15).
+    for mode in parallel sequential; do
+      m=(); [ $mode = sequential ] && m=(--sequential)
+      "$L" "$@" "${m[@]}" --explain "$id" > "$T/explain.json" 2>&1
+      "$L" "$@" "${m[@]}" --trace "$id" > "$T/trace-$mode.json" 2>/dev/null
+      if out=$(python3 "$(dirname "$0")/../lib/trace_plan.py" "$T/explain.json" "$T/trace-$mode.json" 2>&1) &&
+         grep -q '"trace":\[{' "$T/trace-$mode.json"; then
+        ok "trace follows the plan ($mode): $id ($out)"
+      else
+        fail "trace follows the plan ($mode): $id" "$out" "$(cat "$T/trace-$mode.json")"
+      fi
+    done
+    if out=$(python3 - "$T/trace-parallel.json" "$T/trace-sequential.json" <<'PY' 2>&1
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for r in (a, b):
+    r.pop("trace", None)
+sys.exit(0 if a == b else f"parallel {json.dumps(a)}\nsequential {json.dumps(b)}")
+PY
+    ); then ok "same result sent at once or in sequence: $id"
+    else fail "same result sent at once or in sequence: $id" "$out"; fi
   done < "$FX/expect.tsv"
 else
   fail "expect.tsv check" "no mimi-lookup at $L"

@@ -123,7 +123,8 @@ has "mimi://chat.example.net/u/%2B4930123456" "mapping from the second apex"
 
 # ---- endpoints -----------------------------------------------------------------------
 expect 0 "SVCB endpoint with TLSA" mimi://chat.example.net/u/x
-has "SVCB chat.example.net. port 8443 priority 1 alpn=h2,http/1.1 addresses=127.0.0.1" "SVCB endpoint"
+# The target's own A/AAAA (RFC 9460 §7.3), not its ipv4hint 127.0.0.1.
+has "SVCB chat.example.net. port 8443 priority 1 alpn=h2,http/1.1 addresses=192.0.2.10,2001:db8::10" "SVCB endpoint"
 has "TLSA 3 1 1 0123456789ABCDEF" "TLSA reported"
 expect 0 "SVCB alias chain" mimi://alias.example.net/u/x
 has "SVCB chat.example.net. port 8443" "alias chain ends at chat's endpoint"
@@ -145,7 +146,7 @@ expect 0 "JSON" --json alice@example.com
 has '"schema":1' "JSON schema 1"
 has '"outcome":"found"' "JSON outcome"
 has '"uri":"mimi://chat.example.net/u/alice","preference":10,"tags":["personal"]' "JSON mapping"
-has '"alpn":["h2","http/1.1"],"addresses":["127.0.0.1"]' "JSON endpoint"
+has '"alpn":["h2","http/1.1"],"addresses":["192.0.2.10","2001:db8::10"],"address_sources":["A","AAAA"]' "JSON endpoint"
 expect 3 "JSON bogus" --json x@expired.example.com
 has '"outcome":"failed","dnssec":"bogus","failure":"bogus"' "JSON failure"
 has '"ede":7' "JSON EDE"

@@ -118,6 +118,9 @@ void mimi__sha_free(struct evp_md_ctx_st *sha);
  * Returns MIMI_OK or MIMI_ETOOLONG (err says which limit).
  */
 mimi_status_t mimi__name_check(const char *name, char *err, size_t errlen);
+/* Nonzero if two names in presentation form are the same name: ASCII case
+ * ignored (RFC 4343), a final dot or not. */
+int mimi__name_eq(const char *a, const char *b);
 
 /*
  * Percent-decoding (RFC 3986 §2.1) of s[0..len): "%XX" → octet. Rejects a

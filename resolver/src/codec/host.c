@@ -164,6 +164,13 @@ size_t mimi__name_wire_len(const char *name) {
   return n + (name[n - 1] == '.' ? 1 : 2);
 }
 
+int mimi__name_eq(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  la -= la > 1 && a[la - 1] == '.';
+  lb -= lb > 1 && b[lb - 1] == '.';
+  return la == lb && mimi__strncaseeq(a, b, la);
+}
+
 mimi_status_t mimi__name_check(const char *name, char *err, size_t errlen) {
   size_t start = 0, n = strlen(name);
   for (size_t i = 0; i <= n; i++) {

@@ -25,6 +25,7 @@ MIMI_EXPORT mimi_status_t mimi_ctx_new(mimi_ctx_t **ctx) {
   c->backend_kind = MIMI_BACKEND_UNBOUND;
   c->policy = MIMI_POLICY_REQUIRE;
   c->case_retry = 1;
+  c->parallel = 1;
   c->endpoints = 1;
   c->timeout_ms = DEFAULT_TIMEOUT_MS;
   c->cache_bytes = DEFAULT_CACHE;
@@ -233,6 +234,12 @@ MIMI_EXPORT mimi_status_t mimi_ctx_set_enum_apexes(mimi_ctx_t *ctx,
 MIMI_EXPORT mimi_status_t mimi_ctx_set_case_retry(mimi_ctx_t *ctx, int on) {
   CHECK_MUTABLE(ctx);
   ctx->case_retry = on != 0;
+  return MIMI_OK;
+}
+
+MIMI_EXPORT mimi_status_t mimi_ctx_set_parallel(mimi_ctx_t *ctx, int on) {
+  CHECK_MUTABLE(ctx);
+  ctx->parallel = on != 0;
   return MIMI_OK;
 }
 

@@ -5,6 +5,9 @@
  * steps), else HTTPS at <p>, else A/AAAA of <p> on port 443; TLSA at
  * _<port>._tcp.<target> reported when present. A provider whose answers
  * fail the policy gate gets a failure and no endpoints; the mappings stand.
+ * A ServiceMode endpoint's addresses are its target's A/AAAA (RFC 9460
+ * §7.3: the hints are only hints), asked with its TLSA; a hint stays where
+ * the target's own answer is missing or may not be used.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +72,26 @@ static void tlsa_name(const mimi_endpoint_t *e, char *buf, size_t len) {
   snprintf(buf, len, "_%u._tcp.%s", (unsigned)e->port, e->target);
 }
 
+static int is_v6(const mimi__addr_t *a) { return strchr(a->text, ':') != NULL; }
+
+/* Insert an address (text owned by the endpoint on success) after the
+ * last one of its family: IPv4 before IPv6, each in the order given. */
+static mimi_status_t add_addr(mimi_endpoint_t *e, char *text, uint16_t src,
+                              mimi_dnssec_t sec) {
+  mimi__addr_t *na = realloc(e->addrs, (e->naddrs + 1) * sizeof *na), a = {text, src, sec};
+  size_t at = e->naddrs;
+  if (!na)
+    return MIMI_ENOMEM;
+  e->addrs = na;
+  if (!is_v6(&a))
+    for (at = 0; at < e->naddrs && !is_v6(&na[at]); at++)
+      ;
+  memmove(&na[at + 1], &na[at], (e->naddrs - at) * sizeof *na);
+  na[at] = a;
+  e->naddrs++;
+  return MIMI_OK;
+}
+
 static void on_tlsa(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
   mimi__provider_t *p = prov(q, s);
   char want[MIMI_MAX_NAME_WIRE + 32];
@@ -112,30 +135,88 @@ static void want_tlsa(mimi_query_t *q, long i, size_t j) {
                     strcasecmp(name, q->ps[i].walk.plan->v[step].name) != 0);
 }
 
-static void on_addr(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
-  mimi__provider_t *p = prov(q, s);
-  mimi_endpoint_t *e = NULL;
-  if (!pcheck(q, s, a))
-    return;
-  for (size_t j = 0; j < p->neps; j++)
-    if (p->eps[j]->source == MIMI_RR_A)
-      e = p->eps[j];
-  if (!e)
-    return;
-  e->sec = mimi__weaker(e->sec, a->sec);
+/* The addresses of an answer onto endpoint e, replacing its hints of
+ * that family when there is at least one. */
+static mimi_status_t take_addrs(mimi_endpoint_t *e, const mimi__answer_t *a,
+                                uint16_t qtype) {
+  int v6 = qtype == MIMI_RR_AAAA, first = 1;
   for (size_t i = 0; i < a->n; i++) {
     char *t = NULL;
     if (mimi__addr_text(a->rdata[i], a->rdlen[i], &t) != MIMI_OK)
-      continue;
-    char **na = realloc(e->addrs, (e->naddrs + 1) * sizeof *na);
-    if (!na) {
+      continue; /* not an address of this type: no address */
+    if (first && e->source != MIMI_RR_A) {
+      size_t o = 0; /* the hints of this family give way */
+      for (size_t j = 0; j < e->naddrs; j++) {
+        if (e->addrs[j].src == 0 && is_v6(&e->addrs[j]) == v6)
+          free(e->addrs[j].text);
+        else
+          e->addrs[o++] = e->addrs[j];
+      }
+      e->naddrs = o;
+    }
+    first = 0;
+    if (add_addr(e, t, qtype, a->sec) != MIMI_OK) {
       free(t);
+      return MIMI_ENOMEM;
+    }
+  }
+  if (!first)
+    e->sec = mimi__weaker(e->sec, a->sec);
+  return MIMI_OK;
+}
+
+static void on_addr(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
+  mimi__provider_t *p = prov(q, s);
+  int fallback = 0;
+  for (size_t j = 0; j < p->neps; j++)
+    fallback |= p->eps[j]->source == MIMI_RR_A;
+  if (fallback) {
+    /* The provider's own A/AAAA, its only endpoint: the gate decides. */
+    if (!pcheck(q, s, a))
+      return;
+  } else {
+    /* A ServiceMode target's: an answer the gate refuses is not used, and
+     * the hints stand (a bogus answer is never data; the endpoint itself
+     * came from an answer that passed). */
+    char why[512];
+    int ede;
+    if (p->fail != MIMI_FAIL_NONE)
+      return;
+    if (mimi__answer_verdict(q->ctx, s->name, s->qtype, a, why, sizeof why,
+                             &ede) != MIMI_FAIL_NONE) {
+      (void)mimi__result_add_warning(q->res, "%s %s: not used (%s); the "
+                                     "endpoint keeps its hints", s->name,
+                                     mimi_rrtype_name(s->qtype), why);
+      return;
+    }
+    if (a->n)
+      p->sec = mimi__weaker(p->sec, a->sec);
+  }
+  for (size_t j = 0; j < p->neps; j++) {
+    mimi_endpoint_t *e = p->eps[j];
+    if (e->source == MIMI_RR_A ? !fallback : !mimi__name_eq(e->target, s->name))
+      continue;
+    if (take_addrs(e, a, s->qtype) != MIMI_OK) {
       pfail(q, s->prov, MIMI_FAIL_INTERNAL, "out of memory");
       return;
     }
-    e->addrs = na;
-    e->addrs[e->naddrs++] = t;
   }
+}
+
+/* Ask for the A and AAAA of an endpoint's target unless an earlier one
+ * shares it (RFC 9460 §7.3); with its TLSA, one round trip. */
+static void want_addrs(mimi_query_t *q, long i, size_t j) {
+  mimi__provider_t *p = &q->res->provs[i];
+  const mimi__walk_t *w = &q->ps[i].walk;
+  const char *target = p->eps[j]->target;
+  for (size_t k = 0; k < j; k++)
+    if (mimi__name_eq(p->eps[k]->target, target))
+      return;
+  if (mimi__name_check(target, NULL, 0) != MIMI_OK)
+    return;
+  for (size_t st = 0; st < w->plan->n && !q->done; st++)
+    if (w->plan->v[st].step == MIMI_STEP_ADDR)
+      mimi__walk_send(q, i, st, target, 1);
 }
 
 /* No SVCB and no HTTPS: the provider's A/AAAA on the default port (or the
@@ -210,20 +291,18 @@ static mimi_status_t make_endpoint(mimi_query_t *q, mimi__sub_t *s,
   for (size_t i = 0; i < mimi_svcb_ipv4hint_count(r); i++) {
     char *t = NULL;
     if (mimi__addr_text(mimi_svcb_ipv4hint(r, i), 4, &t) != MIMI_OK ||
-        add_str(&e->addrs, NULL, &e->naddrs, t, strlen(t)) != MIMI_OK) {
+        add_addr(e, t, 0, sec) != MIMI_OK) {
       free(t);
       goto nomem;
     }
-    free(t);
   }
   for (size_t i = 0; i < mimi_svcb_ipv6hint_count(r); i++) {
     char *t = NULL;
     if (mimi__addr_text(mimi_svcb_ipv6hint(r, i), 16, &t) != MIMI_OK ||
-        add_str(&e->addrs, NULL, &e->naddrs, t, strlen(t)) != MIMI_OK) {
+        add_addr(e, t, 0, sec) != MIMI_OK) {
       free(t);
       goto nomem;
     }
-    free(t);
   }
   *out = e;
   return MIMI_OK;
@@ -337,8 +416,10 @@ static void on_svcb(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
         goto done;
       }
     }
-    for (size_t j = first; j < p->neps; j++)
+    for (size_t j = first; j < p->neps && !q->done; j++) {
       want_tlsa(q, s->prov, j);
+      want_addrs(q, s->prov, j);
+    }
   } else if (a->n == 0 && s->steps == 0) {
     /* None at the first name: the plan's fallback (HTTPS, then A/AAAA). */
     mimi__walk_advance(q, s->prov, s->step, MIMI__OUT_NONE);
@@ -363,8 +444,8 @@ static void sending(mimi_query_t *q, long prov, size_t step, const char *name,
                     int hops) {
   const mimi__plan_step_t *st = &q->ps[prov].walk.plan->v[step];
   (void)name;
-  (void)hops;
-  if (st->step == MIMI_STEP_ADDR && st->qtype == MIMI_RR_A)
+  /* The fallback's own turn; a target's addresses are hops 1. */
+  if (st->step == MIMI_STEP_ADDR && st->qtype == MIMI_RR_A && hops == 0)
     start_addr(q, prov);
 }
 

@@ -56,6 +56,7 @@ struct mimi_ctx {
   char *apexes[MIMI_MAX_APEXES];
   size_t napexes;
   int case_retry, endpoints, trace;
+  int parallel;          /* plan steps sent ahead (plan_walk.c) */
   unsigned timeout_ms;
   size_t cache_bytes;
   size_t workers;        /* libunbound contexts (threads) */
@@ -116,7 +117,17 @@ typedef struct {
   unsigned ms;
   char *server;   /* who answered, or NULL */
   size_t records; /* RRs of the type asked in the answer */
+  unsigned start; /* sent this many ms after the lookup started */
+  int ahead;      /* sent before its turn (plan_walk.c) */
+  int unused;     /* its turn never came: answer unread, or cancelled */
 } mimi__trace_t;
+
+/* An endpoint's address: from a hint (src 0) or the target's A/AAAA. */
+typedef struct {
+  char *text;
+  uint16_t src;       /* 0 (ipv4hint/ipv6hint), MIMI_RR_A or MIMI_RR_AAAA */
+  mimi_dnssec_t sec;  /* of the answer it came from */
+} mimi__addr_t;
 
 struct mimi_endpoint {
   uint16_t source, priority, port;
@@ -125,7 +136,7 @@ struct mimi_endpoint {
   char **alpn;
   size_t *alpn_len;
   size_t nalpn;
-  char **addrs;
+  mimi__addr_t *addrs;
   size_t naddrs;
   int ech;
   char **tlsa;
@@ -169,6 +180,8 @@ struct mimi_result {
 };
 
 mimi_status_t mimi__result_new(const char *input, mimi_result_t **r);
+/* Mark trace entry i (or nothing, i < 0) as not needed by the lookup. */
+void mimi__result_trace_unused(mimi_result_t *r, long i);
 /* Take the set's mappings (moved out of the set, which keeps its warnings)
  * and its warnings (copied), from source name src. */
 mimi_status_t mimi__result_add_mapset(mimi_result_t *r, mimi_mapset_t *set,

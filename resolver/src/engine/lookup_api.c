@@ -44,7 +44,8 @@ MIMI_EXPORT mimi_status_t mimi_lookup_async(mimi_ctx_t *ctx,
   q->ctx = ctx;
   q->cb = cb;
   q->arg = arg;
-  q->deadline = mimi__now_ms() + ctx->timeout_ms;
+  q->t0 = mimi__now_ms();
+  q->deadline = q->t0 + ctx->timeout_ms;
   /* Link first: start() may already complete a lookup (a MIMI URI with
    * endpoints off), which unlinks it. */
   q->cnext = ctx->queries;

@@ -12,8 +12,33 @@ typedef void (*mimi__sub_fn)(mimi_query_t *q, mimi__sub_t *s,
 /* A plan being walked (plan_walk.c): the identifier's (prov -1) or one
  * provider's endpoint plan. The phase that owns it says what handles the
  * answers of each kind of step, and may act before a step is sent. */
+/* Where a step of a walk stands. In sequential mode a step is IDLE until
+ * its turn comes (TURN). Sent ahead (ctx->ahead), it goes out at once and
+ * its answer waits (HELD) until the step it depends on has ended the way
+ * its condition asks: the answers are used in the plan's order, as if the
+ * queries had gone out one after the other, so precedence (§2, §4, §5),
+ * the policy gate and the "weakest on the way" status are those of the
+ * sequential plan; only the waiting is gone. A step whose turn never
+ * comes is DROPPED: its query cancelled, its answer never read. */
+typedef enum {
+  MIMI__SLOT_IDLE,
+  MIMI__SLOT_AHEAD,   /* sent before its turn; in flight */
+  MIMI__SLOT_HELD,    /* answered before its turn */
+  MIMI__SLOT_TURN,    /* its turn came: sent, or released */
+  MIMI__SLOT_DROPPED  /* its turn will not come */
+} mimi__slot_state_t;
+
+typedef struct mimi__held mimi__held_t;
+
+typedef struct {
+  mimi__slot_state_t state;
+  mimi__sub_t *sub;        /* AHEAD: the query in flight */
+  mimi__held_t *held;      /* HELD: the query and its answer (owned) */
+} mimi__slot_t;
+
 typedef struct {
   mimi_plan_t *plan;
+  mimi__slot_t *slot;                 /* plan->n, or NULL before start */
   long prov;                          /* provider index, or -1 */
   const mimi__sub_fn *on;             /* by mimi_step_t */
   void (*sending)(mimi_query_t *q, long prov, size_t step, const char *name,
@@ -40,6 +65,9 @@ struct mimi__sub {
   int steps;          /* NAPTR or alias steps taken to get here (hops) */
   int64_t t0;
   int cached;         /* answered from the cache: on ctx->deferred */
+  long trace_i;       /* its entry in the trace, or -1 */
+  int ahead;          /* sent before its turn */
+  int unused;         /* its turn will not come */
   mimi__sub_t *dprev, *dnext;
 };
 
@@ -62,6 +90,7 @@ struct mimi_query {
   void *arg;
   mimi_result_t *res;
   int64_t deadline;
+  int64_t t0;         /* when it started (monotonic ms) */
   mimi__sub_t *subs;
   size_t nsubs;
   int refs;           /* engine frames using q; freed when 0 and done */
@@ -82,9 +111,21 @@ struct mimi_query {
  * walked for prov; fn handles its answer. */
 mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
                                 uint16_t qtype, mimi__sub_fn fn, long prov,
-                                size_t step, int steps);
+                                size_t step, int steps, mimi__sub_t **out);
+/* Its turn will not come: cancel it, marked so in the trace. */
+void mimi__sub_drop(mimi_query_t *q, mimi__sub_t *s);
 /* The walk of prov (-1: the identifier's). */
 mimi__walk_t *mimi__walk_of(mimi_query_t *q, long prov);
+
+/* held_answer.c: an answer kept for its turn, with its query, one block
+ * (free() it). */
+struct mimi__held {
+  mimi__sub_t sub;   /* name points into the block; not on any list */
+  mimi__answer_t a;
+};
+mimi__held_t *mimi__held_new(const mimi__sub_t *s, const mimi__answer_t *a);
+/* Free a walk's plan and what it holds. */
+void mimi__walk_free(mimi__walk_t *w);
 
 /* plan_walk.c: the engine walks the plan and nothing else. */
 /* Send the steps that go out when the walk starts; on an error (nothing

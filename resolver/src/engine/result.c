@@ -37,7 +37,7 @@ void mimi__endpoint_free(mimi_endpoint_t *e) {
   free(e->alpn);
   free(e->alpn_len);
   for (size_t i = 0; i < e->naddrs; i++)
-    free(e->addrs[i]);
+    free(e->addrs[i].text);
   free(e->addrs);
   for (size_t i = 0; i < e->ntlsa; i++)
     free(e->tlsa[i]);
@@ -182,6 +182,8 @@ mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
   t->rcode = rcode;
   t->sec = sec;
   t->ms = ms;
+  t->start = 0;
+  t->ahead = t->unused = 0;
   r->ntrace++;
   return MIMI_OK;
 }
@@ -352,7 +354,17 @@ MIMI_EXPORT size_t mimi_endpoint_address_count(const mimi_endpoint_t *e) {
 }
 MIMI_EXPORT const char *mimi_endpoint_address(const mimi_endpoint_t *e,
                                               size_t i) {
-  return e && i < e->naddrs ? e->addrs[i] : NULL;
+  return e && i < e->naddrs ? e->addrs[i].text : NULL;
+}
+
+MIMI_EXPORT uint16_t mimi_endpoint_address_source(const mimi_endpoint_t *e,
+                                                  size_t i) {
+  return e && i < e->naddrs ? e->addrs[i].src : 0;
+}
+
+MIMI_EXPORT mimi_dnssec_t mimi_endpoint_address_dnssec(const mimi_endpoint_t *e,
+                                                       size_t i) {
+  return e && i < e->naddrs ? e->addrs[i].sec : MIMI_DNSSEC_UNCHECKED;
 }
 MIMI_EXPORT int mimi_endpoint_has_ech(const mimi_endpoint_t *e) {
   return e ? e->ech : 0;
@@ -405,6 +417,25 @@ MIMI_EXPORT mimi_status_t mimi_result_trace_step(const mimi_result_t *r,
   return MIMI_OK;
 }
 
+void mimi__result_trace_unused(mimi_result_t *r, long i) {
+  if (i >= 0 && (size_t)i < r->ntrace)
+    r->trace[i].unused = 1;
+}
+
+MIMI_EXPORT mimi_status_t mimi_result_trace_timing(const mimi_result_t *r,
+                                                   size_t i, unsigned *start,
+                                                   int *ahead, int *used) {
+  if (!r || i >= r->ntrace)
+    return MIMI_EINVAL;
+  if (start)
+    *start = r->trace[i].start;
+  if (ahead)
+    *ahead = r->trace[i].ahead;
+  if (used)
+    *used = !r->trace[i].unused;
+  return MIMI_OK;
+}
+
 MIMI_EXPORT mimi_status_t mimi_result_trace(const mimi_result_t *r, size_t i,
                                             const char **name, uint16_t *qtype,
                                             int *rcode, mimi_dnssec_t *dnssec,
@@ -425,7 +456,7 @@ MIMI_EXPORT mimi_status_t mimi_result_trace(const mimi_result_t *r, size_t i,
 }
 
 static int addr_order(const void *a, const void *b) {
-  const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+  const char *x = ((const mimi__addr_t *)a)->text, *y = ((const mimi__addr_t *)b)->text;
   int x6 = strchr(x, ':') != NULL, y6 = strchr(y, ':') != NULL;
   if (x6 != y6)
     return x6 - y6; /* IPv4 first */

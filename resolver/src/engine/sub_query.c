@@ -34,15 +34,31 @@ static mimi__trace_step_t label(const mimi_query_t *q, const mimi__sub_t *s) {
                               (unsigned)s->steps};
 }
 
+/* The trace lists what was sent: answers from the cache are not. */
+static void trace(mimi_query_t *q, mimi__sub_t *s, int rcode, mimi_dnssec_t sec,
+                  const char *server, size_t n) {
+  int64_t now = mimi__now_ms();
+  if (!q->ctx->trace || s->cached ||
+      mimi__result_add_trace(q->res, s->name, s->qtype, rcode, sec,
+                             (unsigned)(now - s->t0), server, n,
+                             label(q, s)) != MIMI_OK)
+    return;
+  s->trace_i = (long)q->res->ntrace - 1;
+  mimi__trace_t *t = &q->res->trace[s->trace_i];
+  t->start = (unsigned)(s->t0 > q->t0 ? s->t0 - q->t0 : 0);
+  t->ahead = s->ahead;
+  t->unused = s->unused;
+}
+
 void mimi__lookup_release(mimi_query_t *q) {
   mimi_result_free(q->res);
   for (size_t i = 0; i < q->nvisited; i++)
     free(q->visited[i]);
-  mimi_plan_free(q->walk.plan);
+  mimi__walk_free(&q->walk);
   for (size_t i = 0; i < q->nps; i++) {
     for (size_t j = 0; j < q->ps[i].nvisited; j++)
       free(q->ps[i].visited[j]);
-    mimi_plan_free(q->ps[i].walk.plan);
+    mimi__walk_free(&q->ps[i].walk);
   }
   free(q->ps);
   free(q);
@@ -75,11 +91,7 @@ void mimi__sub_on_answer(void *arg, const mimi__answer_t *a) {
   if (!s->cached && q->ctx->cache)
     mimi__cache_put(q->ctx->cache, s->name, s->qtype, a, mimi__now_ms());
   sub_unlink(q, s);
-  /* The trace lists what was sent: answers from the cache are not. */
-  if (q->ctx->trace && !s->cached)
-    (void)mimi__result_add_trace(q->res, s->name, s->qtype, a->rcode, a->sec,
-                                 (unsigned)(mimi__now_ms() - s->t0), a->server, a->n,
-                                 label(q, s));
+  trace(q, s, a->rcode, a->sec, a->server, a->n);
   q->refs++;
   s->fn(q, s, a);
   sub_free(s);
@@ -91,7 +103,7 @@ void mimi__sub_on_answer(void *arg, const mimi__answer_t *a) {
 
 mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
                                 uint16_t qtype, mimi__sub_fn fn, long prov,
-                                size_t step, int steps) {
+                                size_t step, int steps, mimi__sub_t **out) {
   mimi_ctx_t *ctx = q->ctx;
   mimi__sub_t *s = calloc(1, sizeof *s);
   mimi_status_t st;
@@ -106,6 +118,7 @@ mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
   s->step = step;
   s->steps = steps;
   s->t0 = mimi__now_ms();
+  s->trace_i = -1;
   if (ctx->cache && mimi__cache_get(ctx->cache, name, qtype, s->t0)) {
     /* Delivered from mimi_ctx_process(), never from inside this call. */
     s->cached = 1;
@@ -123,25 +136,31 @@ mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
     q->subs->prev = s;
   q->subs = s;
   q->nsubs++;
+  if (out)
+    *out = s;
   return MIMI_OK;
+}
+
+static void cancel(mimi_query_t *q, mimi__sub_t *s, int record) {
+  sub_unlink(q, s);
+  if (s->cached)
+    mimi__deferred_unlink(q->ctx, s);
+  else
+    q->ctx->be_ops->cancel(q->ctx->be, s->qid);
+  if (record)
+    trace(q, s, -1, MIMI_DNSSEC_UNCHECKED, NULL, 0);
+  sub_free(s);
+}
+
+void mimi__sub_drop(mimi_query_t *q, mimi__sub_t *s) {
+  s->unused = 1;
+  cancel(q, s, 1);
 }
 
 /* Cancel what is in flight; with trace on, record it as unanswered. */
 void mimi__lookup_cancel_subs(mimi_query_t *q, int record) {
-  while (q->subs) {
-    mimi__sub_t *s = q->subs;
-    sub_unlink(q, s);
-    if (s->cached)
-      mimi__deferred_unlink(q->ctx, s);
-    else
-      q->ctx->be_ops->cancel(q->ctx->be, s->qid);
-    if (record && q->ctx->trace)
-      (void)mimi__result_add_trace(q->res, s->name, s->qtype, -1,
-                                   MIMI_DNSSEC_UNCHECKED,
-                                   (unsigned)(mimi__now_ms() - s->t0), NULL, 0,
-                                   label(q, s));
-    sub_free(s);
-  }
+  while (q->subs)
+    cancel(q, q->subs, record);
 }
 
 void mimi__lookup_unlink(mimi_query_t *q) {
