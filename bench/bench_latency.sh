@@ -19,6 +19,9 @@
 # Each lookup runs in a new process (cold). Prints a table; never fails on
 # a missed target. Needs the unbound daemon (installed if missing).
 #   BENCH_RTT_MS=50 BENCH_REPS=3
+#   BENCH_ONLY=REGEX   only the shapes whose label matches
+#   BENCH_LOGS=DIR     keep the proxies' query logs there (what went on the
+#                      wire, when: for finding where a round trip went)
 set -euo pipefail
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +35,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   knot_stop
+  if [ -n "${BENCH_LOGS:-}" ]; then mkdir -p "$BENCH_LOGS" && cp "$T"/*.log "$BENCH_LOGS"/ 2>/dev/null; fi
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -211,6 +215,7 @@ for mode in zone root; do
     "--------------" "-------" "-------"
   for s in "${SHAPES[@]}"; do
     IFS='|' read -r label id floor args <<< "$s"
+    [[ "$label" =~ ${BENCH_ONLY:-.} ]] || continue
     # One after the other (the plan's order), then all at once (default).
     run $mode lookup "$P" "$TA" "$id" $args --sequential
     sn=$NET sq=$Q

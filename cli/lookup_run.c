@@ -155,7 +155,10 @@ int lookup_run(mimi_ctx_t *ctx, char **ids, int n, const run_opts_t *o) {
       if (it->res) {
         r.inflight--;
         counts[mimi_result_outcome(it->res)]++;
-        queries += mimi_result_trace_count(it->res);
+        /* The plan's queries sent: not what the answer cache gave, nor
+         * the keys the validator was given ahead. */
+        for (size_t k = 0; k < mimi_result_trace_count(it->res); k++)
+          queries += mimi_result_trace_kind(it->res, k) == MIMI_TRACE_SENT;
       } else {
         counts[4]++;
       }

@@ -234,7 +234,10 @@ void output_trace(FILE *f, const mimi_result_t *r) {
     (void)mimi_result_trace_answer(r, i, &server, &records);
     char step[300];
     trace_step(r, i, step, sizeof step);
-    if (rc < 0)
+    if (mimi_result_trace_kind(r, i) == MIMI_TRACE_KEYS)
+      fprintf(f, ";; %s %s: key of the validation chain, asked ahead  [%s]\n", name,
+              mimi_rrtype_name(qt), step);
+    else if (rc < 0)
       fprintf(f, ";; %s %s: no answer after %u ms  [%s]\n", name, mimi_rrtype_name(qt),
               ms, step);
     else
@@ -414,6 +417,9 @@ void output_json(FILE *f, const mimi_result_t *r, int trace) {
       int ahead = 0, used = 1;
       (void)mimi_result_trace_timing(r, i, &start, &ahead, &used);
       json_kv_int(&j, "start_ms", start);
+      static const char *const kinds[] = {"sent", "cached", "keys"};
+      mimi_trace_kind_t kind = mimi_result_trace_kind(r, i);
+      json_kv_string(&j, "kind", (unsigned)kind < 3 ? kinds[kind] : "sent");
       json_key(&j, "ahead");
       json_bool(&j, ahead);
       json_key(&j, "used");

@@ -109,6 +109,8 @@ enum {
   MIMI_RR_TXT = 16,
   MIMI_RR_AAAA = 28,
   MIMI_RR_NAPTR = 35,
+  MIMI_RR_DS = 43,      /* the validation chain (trace only) */
+  MIMI_RR_DNSKEY = 48,  /* the validation chain (trace only) */
   MIMI_RR_TLSA = 52,
   MIMI_RR_SVCB = 64,
   MIMI_RR_HTTPS = 65

@@ -529,6 +529,22 @@ MIMI_EXPORT mimi_status_t mimi_result_trace_step(const mimi_result_t *r,
                                                  const char **provider,
                                                  unsigned *hops);
 
+/** What an entry of the trace is. */
+typedef enum {
+  MIMI_TRACE_SENT = 0, /* a query of the plan, handed to the backend */
+  MIMI_TRACE_CACHED,   /* a query of the plan answered from the context's
+                        * answer cache: nothing was sent */
+  MIMI_TRACE_KEYS      /* a DNSKEY or DS query the unbound backend sent
+                        * ahead of a query of the plan (the step it names),
+                        * so that validating its answer finds the chain of
+                        * keys cached (RFC 4035 §5); its answer is the
+                        * validator's, not the lookup's (rcode -1) */
+} mimi_trace_kind_t;
+
+/** What entry i of the trace is (MIMI_TRACE_SENT when out of range). */
+MIMI_EXPORT mimi_trace_kind_t mimi_result_trace_kind(const mimi_result_t *r,
+                                                    size_t i);
+
 /**
  * When query i of the trace went out, and whether the lookup needed it.
  * @param start receives when it was sent, in milliseconds after the lookup

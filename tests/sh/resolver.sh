@@ -69,6 +69,21 @@ expect 0 "upper-case local part found by the lower-case retry" --no-endpoints --
 has "3bc51062973c458d5a6f2d8d64a023246354ad7e064b1e4e009ec8a0._mimi.example.com. TXT: rcode 3" "first the as-given name (NXDOMAIN)"
 has "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db._mimi.example.com. TXT: rcode 0, secure, 2 records from $SRV," "then the lower-case name: 2 records, and who answered"
 expect 1 "--no-case-retry: not found" --no-endpoints --no-case-retry Alice@example.com
+# What went on the wire (issue 15): the retry went out with the as-given
+# name; the validator's keys were asked ahead of the first query; the same
+# lookup again in the same context is answered from the answer cache.
+expect 0 "trace: ahead, keys and cache" --no-endpoints --trace --in-flight 1 Alice@example.com Alice@example.com
+has "TXT: rcode 0, secure, 2 records from $SRV, " "trace: the retry, sent ahead"
+has "[step 2, sent at +" "trace: the step and when it was sent"
+has ", ahead]" "trace: marked as sent ahead"
+has "example.com. DNSKEY: key of the validation chain, asked ahead  [step 1, sent at +" \
+  "trace: the zone's DNSKEY asked ahead of the first query"
+has "TXT: rcode 0, secure, 2 records from cache, " "trace: the second lookup from the answer cache"
+expect 0 "trace, JSON: kinds" --no-endpoints --trace --json --in-flight 1 Alice@example.com Alice@example.com
+has '"type":"DNSKEY","rcode":null' "JSON trace: the key query"
+has '"kind":"keys"' "JSON trace: kind keys"
+has '"kind":"cached"' "JSON trace: kind cached"
+has '"ahead":true,"used":true' "JSON trace: the retry was sent ahead and used"
 
 expect 1 "opt-out record: exit 1" carol@example.com
 has "opted out" "opt-out is reported as such"

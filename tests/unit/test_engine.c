@@ -575,12 +575,19 @@ static void test_cached_again(void **state) {
    * sent ahead) */
   assert_int_equal(sent, SEQUENTIAL ? 5 : 9);
   assert_int_equal(mimi_result_trace_count(r), sent);
+  for (size_t i = 0; i < sent; i++)
+    assert_int_equal(mimi_result_trace_kind(r, i), MIMI_TRACE_SENT);
   mimi_result_free(r);
   r = lookup(ctx, m, DOMAIN_ID);
   assert_int_equal(m->nlog, sent);
   assert_int_equal(mimi_result_outcome(r), MIMI_OUTCOME_FOUND);
   assert_int_equal(mimi_result_endpoint_count(r, 0), 1);
-  assert_int_equal(mimi_result_trace_count(r), 0); /* only what was sent */
+  /* The trace lists the queries of the plan, each marked as answered
+   * from the cache: nothing went on the wire. */
+  assert_int_equal(mimi_result_trace_count(r), 5);
+  for (size_t i = 0; i < mimi_result_trace_count(r); i++)
+    assert_int_equal(mimi_result_trace_kind(r, i), MIMI_TRACE_CACHED);
+  assert_int_equal(mimi_result_trace_kind(r, 99), MIMI_TRACE_SENT);
   done(ctx, m, r);
 }
 

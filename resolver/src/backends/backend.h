@@ -70,6 +70,11 @@ typedef struct {
   size_t cache_bytes;
   size_t workers;           /* libunbound contexts (threads) */
   unsigned transport;       /* MIMI_TRANSPORT_* (servers already filtered) */
+  /* Told, from inside query(), of each query the backend sends of its own
+   * accord for the one it was asked (the unbound backend's key prefetch),
+   * so that the trace shows what went on the wire; or NULL. */
+  void (*sent_along)(void *arg, const char *name, uint16_t qtype);
+  void *sent_along_arg;
 } mimi__be_config_t;
 
 /* ---- Backend interface ------------------------------------------------ */

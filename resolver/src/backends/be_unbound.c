@@ -662,11 +662,13 @@ static void prefetch_keys(ubb_t *b, size_t w, const char *name) {
       continue;
     if (asked_before(b, w, up[j]))
       continue;
-    (void)ub_resolve_async(b->ubs[w], up[j], 48 /* DNSKEY */, 1, NULL,
-                           prefetch_done, NULL);
-    if (j != a) /* the anchor's DS is the anchor */
-      (void)ub_resolve_async(b->ubs[w], up[j], 43 /* DS */, 1, NULL,
-                             prefetch_done, NULL);
+    if (ub_resolve_async(b->ubs[w], up[j], MIMI_RR_DNSKEY, 1, NULL,
+                         prefetch_done, NULL) == 0 && b->cfg->sent_along)
+      b->cfg->sent_along(b->cfg->sent_along_arg, up[j], MIMI_RR_DNSKEY);
+    if (j != a && /* the anchor's DS is the anchor */
+        ub_resolve_async(b->ubs[w], up[j], MIMI_RR_DS, 1, NULL,
+                         prefetch_done, NULL) == 0 && b->cfg->sent_along)
+      b->cfg->sent_along(b->cfg->sent_along_arg, up[j], MIMI_RR_DS);
   }
 }
 

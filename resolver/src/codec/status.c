@@ -36,6 +36,8 @@ MIMI_EXPORT const char *mimi_rrtype_name(uint16_t rrtype) {
   case MIMI_RR_TXT: return "TXT";
   case MIMI_RR_AAAA: return "AAAA";
   case MIMI_RR_NAPTR: return "NAPTR";
+  case MIMI_RR_DS: return "DS";
+  case MIMI_RR_DNSKEY: return "DNSKEY";
   case MIMI_RR_TLSA: return "TLSA";
   case MIMI_RR_SVCB: return "SVCB";
   case MIMI_RR_HTTPS: return "HTTPS";

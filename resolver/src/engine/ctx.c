@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/engine.h"
+#include "engine/lookup_state.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 #define DEFAULT_CACHE (16u << 20)
@@ -346,6 +346,8 @@ MIMI_EXPORT mimi_status_t mimi_ctx_start(mimi_ctx_t *ctx, char *err,
       .cache_bytes = ctx->cache_bytes,
       .workers = ctx->workers,
       .transport = ctx->transport,
+      .sent_along = mimi__trace_sent_along,
+      .sent_along_arg = ctx,
   };
   st = ctx->be_ops->start(&ctx->be_cfg, &ctx->be, err, errlen);
   if (st != MIMI_OK) {

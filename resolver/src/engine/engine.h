@@ -57,6 +57,7 @@ struct mimi_ctx {
   size_t napexes;
   int case_retry, endpoints, trace;
   int parallel;          /* plan steps sent ahead (plan_walk.c) */
+  struct mimi__sub *sending; /* the query being handed to the backend */
   unsigned timeout_ms;
   size_t cache_bytes;
   size_t workers;        /* libunbound contexts (threads) */
@@ -120,6 +121,7 @@ typedef struct {
   unsigned start; /* sent this many ms after the lookup started */
   int ahead;      /* sent before its turn (plan_walk.c) */
   int unused;     /* its turn never came: answer unread, or cancelled */
+  mimi_trace_kind_t kind;
 } mimi__trace_t;
 
 /* An endpoint's address: from a hint (src 0) or the target's A/AAAA. */

@@ -117,6 +117,11 @@ void mimi__sub_drop(mimi_query_t *q, mimi__sub_t *s);
 /* The walk of prov (-1: the identifier's). */
 mimi__walk_t *mimi__walk_of(mimi_query_t *q, long prov);
 
+/* trace_entry.c: the plan step a query served, for the trace; and the
+ * hook a backend tells of the key queries it sends along (arg: ctx). */
+mimi__trace_step_t mimi__sub_label(const mimi_query_t *q, const mimi__sub_t *s);
+void mimi__trace_sent_along(void *arg, const char *name, uint16_t qtype);
+
 /* held_answer.c: an answer kept for its turn, with its query, one block
  * (free() it). */
 struct mimi__held {

@@ -184,6 +184,7 @@ mimi_status_t mimi__result_add_trace(mimi_result_t *r, const char *name,
   t->ms = ms;
   t->start = 0;
   t->ahead = t->unused = 0;
+  t->kind = MIMI_TRACE_SENT;
   r->ntrace++;
   return MIMI_OK;
 }
@@ -415,6 +416,11 @@ MIMI_EXPORT mimi_status_t mimi_result_trace_step(const mimi_result_t *r,
   if (hops)
     *hops = l->hops;
   return MIMI_OK;
+}
+
+MIMI_EXPORT mimi_trace_kind_t mimi_result_trace_kind(const mimi_result_t *r,
+                                                    size_t i) {
+  return r && i < r->ntrace ? r->trace[i].kind : MIMI_TRACE_SENT;
 }
 
 void mimi__result_trace_unused(mimi_result_t *r, long i) {

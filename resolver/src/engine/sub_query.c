@@ -27,27 +27,22 @@ static void sub_free(mimi__sub_t *s) {
   free(s);
 }
 
-/* What the trace says of the plan step a query served. */
-static mimi__trace_step_t label(const mimi_query_t *q, const mimi__sub_t *s) {
-  const mimi_plan_t *p = s->prov < 0 ? q->walk.plan : q->ps[s->prov].walk.plan;
-  return (mimi__trace_step_t){p->v[s->step].step, s->step, s->prov,
-                              (unsigned)s->steps};
-}
-
-/* The trace lists what was sent: answers from the cache are not. */
+/* The trace lists every query of the plan: sent, or answered from the
+ * context's cache (marked so: nothing went on the wire for it). */
 static void trace(mimi_query_t *q, mimi__sub_t *s, int rcode, mimi_dnssec_t sec,
                   const char *server, size_t n) {
   int64_t now = mimi__now_ms();
-  if (!q->ctx->trace || s->cached ||
+  if (!q->ctx->trace ||
       mimi__result_add_trace(q->res, s->name, s->qtype, rcode, sec,
                              (unsigned)(now - s->t0), server, n,
-                             label(q, s)) != MIMI_OK)
+                             mimi__sub_label(q, s)) != MIMI_OK)
     return;
   s->trace_i = (long)q->res->ntrace - 1;
   mimi__trace_t *t = &q->res->trace[s->trace_i];
   t->start = (unsigned)(s->t0 > q->t0 ? s->t0 - q->t0 : 0);
   t->ahead = s->ahead;
   t->unused = s->unused;
+  t->kind = s->cached ? MIMI_TRACE_CACHED : MIMI_TRACE_SENT;
 }
 
 void mimi__lookup_release(mimi_query_t *q) {
@@ -126,10 +121,14 @@ mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
     if (ctx->deferred)
       ctx->deferred->dprev = s;
     ctx->deferred = s;
-  } else if ((st = ctx->be_ops->query(ctx->be, name, qtype, mimi__sub_on_answer, s,
-                                      &s->qid)) != MIMI_OK) {
-    sub_free(s);
-    return st;
+  } else {
+    ctx->sending = s; /* for what the backend sends along (ctx.c) */
+    st = ctx->be_ops->query(ctx->be, name, qtype, mimi__sub_on_answer, s, &s->qid);
+    ctx->sending = NULL;
+    if (st != MIMI_OK) {
+      sub_free(s);
+      return st;
+    }
   }
   s->next = q->subs;
   if (q->subs)
@@ -147,7 +146,7 @@ static void cancel(mimi_query_t *q, mimi__sub_t *s, int record) {
     mimi__deferred_unlink(q->ctx, s);
   else
     q->ctx->be_ops->cancel(q->ctx->be, s->qid);
-  if (record)
+  if (record && !s->cached)
     trace(q, s, -1, MIMI_DNSSEC_UNCHECKED, NULL, 0);
   sub_free(s);
 }
