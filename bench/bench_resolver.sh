@@ -15,11 +15,12 @@
 # ratios compare medians. Every lookup of every run must succeed, else the
 # row is invalid (a failed lookup is fast, not useful).
 #
-# Targets (2-core machine): libmimi unbound backend (validating) >= 1.25x
-# raw libunbound cold and >= 10x warm; libmimi c-ares backend >= 0.9x raw
-# c-ares (cold and warm). A fifth program, floor_cares (base_cares.c built
-# with -DBENCH_FLOOR), is a reference without a target: raw c-ares plus only the work MIMI-DNS/1
-# asks of each lookup (how close any c-ares backend could get to raw c-ares).
+# Targets (2-core machine; issue 15): libmimi unbound backend (validating)
+# >= 1.0x raw libunbound cold and >= 10x warm; libmimi c-ares backend cold
+# >= 0.8x floor_cares (base_cares.c built with -DBENCH_FLOOR: raw c-ares
+# plus only the work MIMI-DNS/1 asks of each lookup, the most any c-ares
+# backend could do) and warm >= 0.9x raw c-ares. Bare raw c-ares asks for
+# less than the protocol needs: shown, no longer a target cold.
 set -euo pipefail
 B=${1:-build}
 BIN=$B/bench
@@ -94,14 +95,15 @@ sort -k2,2 -k3,3 -k7,7n "$R" | awk -v nproc="$(nproc)" -v reps="$REPEAT" '
     print "lookups/s: median of " reps " runs; p50/p99/CPU (process CPU per lookup," 
     print "all threads) from that run; peak RSS: ru_maxrss, the largest of the runs."
     printf "ratios (median lookups/s, same run, %d cores):\n", nproc
-    ratio("mimi-unbound", "raw-unbound", "cold", 1.25)
+    ratio("mimi-unbound", "raw-unbound", "cold", 1.0)
     ratio("mimi-unbound", "raw-unbound", "warm", 10)
-    ratio("mimi-cares", "raw-cares", "cold", 0.9)
+    ratio("mimi-cares", "floor-cares", "cold", 0.8)
     ratio("mimi-cares", "raw-cares", "warm", 0.9)
-    print "reference (no target): raw c-ares plus only the work of the protocol"
-    print "(owner-name hash, DO bit, MIMI record parse; no cache, no engine):"
+    print "reference (no target): bare raw c-ares asks for less than the protocol"
+    print "needs; floor-cares adds only the protocol's own work (owner-name hash,"
+    print "DO bit, MIMI record parse; no cache, no engine):"
+    ratio("mimi-cares", "raw-cares", "cold", 0)
     ratio("floor-cares", "raw-cares", "cold", 0)
-    ratio("mimi-cares", "floor-cares", "cold", 0)
   }
   function ratio(x, y, ph, target,   kx, ky, q) {
     kx = x "/" ph; ky = y "/" ph
