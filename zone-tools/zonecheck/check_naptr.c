@@ -177,6 +177,13 @@ done:
   return rc;
 }
 
+/* Empty flags: a non-terminal rule (RFC 3403 §4.1), the only kind that
+ * leads anywhere; checked on the wire before any parsing. */
+static int nonterminal(const ldns_rr *rr) {
+  const ldns_rdf *f = ldns_rr_rd_count(rr) == 6 ? ldns_rr_rdf(rr, 2) : NULL;
+  return f && ldns_rdf_size(f) >= 1 && ldns_rdf_data(f)[0] == 0;
+}
+
 /* Every name the zone's non-terminal E2U+mimi rules lead lookups to, within
  * the steps lookups take: from the ENUM names, then a step at a time. Each
  * name once, so the work is bounded by the zone's NAPTR RRs per step. */
@@ -187,7 +194,7 @@ static int collect_hops(zc_zone_t *z, hops_t *h) {
     char aus[AUS_MAX];
     rule_t u;
     mimi_id_t *id = NULL;
-    if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NAPTR ||
+    if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NAPTR || !nonterminal(rr) ||
         zc_shape(ldns_rr_owner(rr)) != ZC_NAME_ENUM ||
         zc_enum_aus(ldns_rr_owner(rr), aus, sizeof aus) != 0)
       continue;
@@ -211,7 +218,10 @@ static int collect_hops(zc_zone_t *z, hops_t *h) {
       for (; i < z->n && !oom && ldns_rr_get_type(z->byname[i]->rr) == LDNS_RR_TYPE_NAPTR &&
              ldns_dname_compare(ldns_rr_owner(z->byname[i]->rr), h->v[k].name) == 0; i++) {
         rule_t u;
-        int r = rule_read(z->byname[i]->rr, &u);
+        int r;
+        if (!nonterminal(z->byname[i]->rr))
+          continue;
+        r = rule_read(z->byname[i]->rr, &u);
         /* A name already reached keeps its first number and step. */
         if (r < 0 || (r == 0 && is_mimi(&u.n, h->v[k].aus, &oom) &&
                       add_hop(h, &u, h->v[k].aus, steps + 1) != 0))
