@@ -217,6 +217,17 @@ $(B)/rel/tests/test_%: $(B)/rel/tests/unit/test_%.o $(call obj,rel,$(UNIT_LIB)) 
 $(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $(call obj,asan,$(UNIT_LIB)) $(LIB_OBJ_ASAN) $(call obj,asan,$(COMMON_SRC))
 	$(CC) $(SAN) -o $@ $^ $(DEP_LIBS) -lcmocka
 
+# A unit test of a program's own code is also linked with that program's
+# sources except its main.c (UNIT_EXTRA_<test>), and sees their headers.
+tool_src = $(filter-out %/main.c,$(sort $(wildcard zone-tools/$(1)/*.c)))
+UNIT_EXTRA_svcb_text := $(call tool_src,zonecheck)
+UNIT_EXTRA_cli_output := $(filter-out cli/main.c,$(CLI_SRC))
+$(foreach t,$(UNIT_NAMES),$(if $(UNIT_EXTRA_$(t)),$(eval \
+  $(B)/rel/tests/test_$(t): $(call obj,rel,$(UNIT_EXTRA_$(t))))$(eval \
+  $(B)/asan/tests/test_$(t): $(call obj,asan,$(UNIT_EXTRA_$(t))))$(eval \
+  $(B)/rel/tests/unit/test_$(t).o $(B)/asan/tests/unit/test_$(t).o: \
+    BASE += $(ZT_INC) $(patsubst %/,-I%,$(sort $(dir $(UNIT_EXTRA_$(t))))))))
+
 $(B)/rel/tests/itest_%: $(B)/rel/tests/integration/itest_%.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS) -lcmocka -llmdb
 
@@ -226,10 +237,10 @@ $(B)/asan/tests/itest_%: $(B)/asan/tests/integration/itest_%.o $(LIB_OBJ_ASAN)
 # A fuzz target of a zone tool's own parsing is linked with that tool's
 # sources except its main.c (FUZZ_TOOL_<target> names the tool).
 FUZZ_TOOL_zonecheck := zonecheck
+FUZZ_TOOL_svcbtext := zonecheck
 FUZZ_TOOL_keyfile := zonegen
 FUZZ_TOOL_tsig := zonegen
-fuzz_extra = $(if $(FUZZ_TOOL_$(1)),$(filter-out %/main.c,$(sort $(wildcard \
-  zone-tools/$(FUZZ_TOOL_$(1))/*.c))) $(COMMON_SRC))
+fuzz_extra = $(if $(FUZZ_TOOL_$(1)),$(call tool_src,$(FUZZ_TOOL_$(1))) $(COMMON_SRC))
 $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_TOOL_$(t)),$(eval \
   $(B)/rel/tests/fuzz/fuzz_$(t).o $(B)/asan/tests/fuzz/fuzz_$(t).o: \
     BASE += $(ZT_INC) -Izone-tools/$(FUZZ_TOOL_$(t)))))

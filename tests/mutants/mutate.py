@@ -20,6 +20,7 @@ B = os.environ.get("B", "build")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIST = os.path.join(ROOT, "tests/mutants/mutants.txt")
 SCRATCH = os.path.join(ROOT, B, "mutants", "tree")
+MUTATED = os.path.join(ROOT, B, "mutants", "mutated")  # files mutated, NUL-separated
 TEST_TIMEOUT = int(os.environ.get("MUTANT_TIMEOUT", "300"))
 JOBS = os.environ.get("MUTANT_JOBS", "2")
 
@@ -108,6 +109,15 @@ def prepare():
     os.makedirs(SCRATCH, exist_ok=True)
     subprocess.run(["bash", "-c", 'git ls-files -z | tar --null -T - -cf - | tar -C "$1" -xf -',
                     "-", SCRATCH], cwd=ROOT, check=True)
+    # The files an earlier run mutated: its mutants' objects are newer than
+    # the mtime tar just gave them back, so make would keep those objects
+    # (a test binary still holding the last mutant). Newer than all.
+    if os.path.exists(MUTATED):
+        with open(MUTATED) as f:
+            for rel in set(f.read().split("\0")) - {""}:
+                if os.path.exists(os.path.join(SCRATCH, rel)):
+                    os.utime(os.path.join(SCRATCH, rel))
+        os.remove(MUTATED)
     own = os.path.join(ROOT, B)
     dst = os.path.join(SCRATCH, "build")
     if not os.path.exists(dst):
@@ -157,6 +167,8 @@ def main():
         with open(path) as f:
             orig = f.read()
         s = time.time()
+        with open(MUTATED, "a") as f:
+            f.write(m["file"] + "\0")
         try:
             with open(path, "w") as f:
                 f.write(orig.replace(m["from"], m["to"], 1))

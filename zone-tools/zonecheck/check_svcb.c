@@ -12,10 +12,14 @@
 #include "zonecheck.h"
 
 /* Decode one RR with the codec; NULL if invalid (err set) or OOM. */
-static mimi_svcb_t *decode(zc_zone_t *z, const ldns_rr *rr, char *err, size_t errlen) {
-  ldns_buffer *b = zc_rdata(z, rr);
+static mimi_svcb_t *decode(zc_zone_t *z, const zc_rr_t *r, char *err, size_t errlen) {
+  ldns_buffer *b;
   mimi_svcb_t *s = NULL;
-  if (!b)
+  if (r->svcb_bad) {
+    snprintf(err, errlen, "%s; name servers do not load it", r->svcb_bad);
+    return NULL;
+  }
+  if (!(b = zc_rdata(z, r->rr)))
     return NULL;
   if (mimi_svcb_decode(ldns_buffer_begin(b), ldns_buffer_position(b), &s, err,
                        errlen) == MIMI_ENOMEM)
@@ -38,7 +42,7 @@ static int has_sibling(zc_zone_t *z, const zc_rr_t *r, int alias) {
          ldns_dname_compare(ldns_rr_owner(z->byname[i]->rr), owner) == 0; i++) {
     char err[MIMI_ERRLEN];
     mimi_svcb_t *s;
-    if (z->byname[i] == r || !(s = decode(z, z->byname[i]->rr, err, sizeof err)))
+    if (z->byname[i] == r || !(s = decode(z, z->byname[i], err, sizeof err)))
       continue;
     yes = alias ? mimi_svcb_is_alias(s) : !mimi_svcb_is_alias(s) && mimi_svcb_usable(s);
     mimi_svcb_free(s);
@@ -59,7 +63,7 @@ static ldns_rdf *alias_at(zc_zone_t *z, const ldns_rdf *name, uint16_t type) {
   for (; !found && i < z->n && ldns_rr_get_type(z->byname[i]->rr) == type &&
          ldns_dname_compare(ldns_rr_owner(z->byname[i]->rr), name) == 0; i++) {
     char err[MIMI_ERRLEN];
-    mimi_svcb_t *s = decode(z, z->byname[i]->rr, err, sizeof err);
+    mimi_svcb_t *s = decode(z, z->byname[i], err, sizeof err);
     if (!s)
       continue;
     if ((found = mimi_svcb_is_alias(s)) && strcmp(mimi_svcb_target(s), ".") != 0 &&
@@ -141,8 +145,10 @@ static void check_one(zc_zone_t *z, const zc_rr_t *r) {
 
   if (ours && !https)
     z->mimi_records++;
-  if (!(s = decode(z, r->rr, err, sizeof err))) {
-    if (!z->rep->oom)
+  if (!(s = decode(z, r, err, sizeof err))) {
+    if (r->svcb_bad)
+      zc_rr_finding(z, r, ZC_ERROR, "svcb-invalid", "%s", err);
+    else if (!z->rep->oom)
       zc_rr_finding(z, r, ZC_ERROR, "svcb-invalid", "%s; clients skip the record", err);
     return;
   }

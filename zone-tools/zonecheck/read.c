@@ -3,7 +3,9 @@
  * Reading a zone file with ldns, one RR at a time (ldns_rr_new_frm_fp_l), so
  * that every RR keeps its line and a syntax error is reported at its line
  * without losing the rest of the file. $ORIGIN and $TTL are handled by
- * ldns; $INCLUDE is not implemented by ldns and is reported.
+ * ldns; $INCLUDE is not implemented by ldns and is reported. The SvcParams
+ * of SVCB and HTTPS records are read again from the file's text
+ * (svcb_text.c says why).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -40,6 +42,7 @@ static int add_rr(zc_zone_t *z, ldns_rr *rr, long line) {
   z->rrs[z->n].rr = rr;
   z->rrs[z->n].line = line;
   z->rrs[z->n].kind = 0;
+  z->rrs[z->n].svcb_bad = NULL;
   z->n++;
   return 0;
 }
@@ -80,6 +83,78 @@ static ldns_status skip_blank(FILE *f, int *line) {
   return s;
 }
 
+/* The longest record text read again for its SvcParams; ldns reads lines
+ * of at most 10230 octets (LDNS_MAX_LINELEN), comments and parentheses
+ * aside. */
+#define SVCB_TEXT_MAX (256 * 1024)
+
+/* Put the SvcParams read from the text into rr, in place of ldns's. */
+static int set_params(ldns_rr *rr, uint8_t *p, size_t n) {
+  ldns_rdf *d;
+  while (ldns_rr_rd_count(rr) > 2)
+    ldns_rdf_deep_free(ldns_rr_pop_rdf(rr));
+  if (n == 0)
+    return 0;
+  if (!(d = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_SVCPARAMS, n, p)))
+    return -1;
+  if (!ldns_rr_push_rdf(rr, d)) {
+    ldns_rdf_deep_free(d);
+    return -1;
+  }
+  return 0;
+}
+
+/* An SVCB or HTTPS record (or a record ldns refused) spans [from, here) of
+ * f: read its SvcParams again from the text (svcb_text.c). On ldns's
+ * success, its params are replaced; on its failure, the record without
+ * params is read by ldns and gets them, so that both versions of ldns give
+ * the same record. *bad receives what the text says that no RDATA can.
+ * 0, or -1 on OOM or a read error. */
+static int svcb_again(FILE *f, long from, ldns_rr **rr, ldns_status *s, uint32_t ttl,
+                      const ldns_rdf *origin, ldns_rdf **prev, char **bad) {
+  long to = ftell(f);
+  char *text = NULL, *head = NULL, err[MIMI_ERRLEN] = "";
+  uint8_t *params = NULL;
+  size_t plen = 0, n;
+  zc_svcb_text_t t;
+  int rc = -1;
+
+  if (to < 0)
+    return -1;
+  if (to <= from || to - from > SVCB_TEXT_MAX)
+    return 0;
+  n = (size_t)(to - from);
+  if (!(text = malloc(n)))
+    return -1;
+  if (fseek(f, from, SEEK_SET) != 0 || fread(text, 1, n, f) != n ||
+      fseek(f, to, SEEK_SET) != 0)
+    goto done;
+  t = zc_svcb_text(text, n, &head, &params, &plen, err, sizeof err);
+  if (t == ZC_SVCB_OOM)
+    goto done;
+  rc = 0;
+  if (t == ZC_SVCB_NOT)
+    goto done;
+  if (*s != LDNS_STATUS_OK) {
+    ldns_rr *again = NULL;
+    if (ldns_rr_new_frm_str(&again, head, ttl, origin, prev) != LDNS_STATUS_OK)
+      goto done; /* not the params: ldns's error stands */
+    *rr = again;
+    *s = LDNS_STATUS_OK;
+  }
+  if (ldns_rr_rd_count(*rr) < 2)
+    goto done; /* ldns read no target: cannot happen */
+  if (t == ZC_SVCB_OK)
+    rc = set_params(*rr, params, plen);
+  else if (!(*bad = strdup(err)))
+    rc = -1;
+done:
+  free(text);
+  free(head);
+  free(params);
+  return rc;
+}
+
 /* Canonical order of names (RFC 4034 §6.1), then type. */
 static int by_name(const void *a, const void *b) {
   const zc_rr_t *x = *(const zc_rr_t *const *)a, *y = *(const zc_rr_t *const *)b;
@@ -105,6 +180,8 @@ int zc_read(zc_zone_t *z, const char *file, const ldns_rdf *given) {
     goto oom;
   while (!feof(f)) {
     ldns_rr *rr = NULL;
+    char *bad = NULL;
+    long pos;
     int before, start;
     ldns_status s;
     /* ldns skips blank and comment lines itself but reports only the line
@@ -122,17 +199,36 @@ int zc_read(zc_zone_t *z, const char *file, const ldns_rdf *given) {
       break;
     before = line;
     start = line + 1;
+    if ((pos = ftell(f)) < 0) {
+      fprintf(stderr, "mimi-zonecheck: %s: %s\n", file, strerror(errno));
+      goto done;
+    }
     s = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &origin, &prev, &line);
     if (ferror(f)) {
       ldns_rr_free(rr);
       break; /* reported below */
     }
+    if (s == LDNS_STATUS_OK ? ldns_rr_get_type(rr) == LDNS_RR_TYPE_SVCB ||
+                                  ldns_rr_get_type(rr) == LDNS_RR_TYPE_HTTPS
+                            : s != LDNS_STATUS_MEM_ERR && s != LDNS_STATUS_SYNTAX_EMPTY &&
+                                  s != LDNS_STATUS_SYNTAX_TTL &&
+                                  s != LDNS_STATUS_SYNTAX_ORIGIN &&
+                                  s != LDNS_STATUS_SYNTAX_INCLUDE) {
+      if (svcb_again(f, pos, &rr, &s, ttl, origin, &prev, &bad) != 0) {
+        ldns_rr_free(rr);
+        if (ferror(f))
+          break; /* reported below */
+        goto oom;
+      }
+    }
     switch (s) {
     case LDNS_STATUS_OK:
       if (add_rr(z, rr, start) != 0) {
         ldns_rr_free(rr);
+        free(bad);
         goto oom;
       }
+      z->rrs[z->n - 1].svcb_bad = bad;
       break;
     case LDNS_STATUS_SYNTAX_EMPTY:
     case LDNS_STATUS_SYNTAX_TTL:
@@ -193,8 +289,10 @@ done:
 }
 
 void zc_zone_free(zc_zone_t *z) {
-  for (size_t i = 0; i < z->n; i++)
+  for (size_t i = 0; i < z->n; i++) {
     ldns_rr_free(z->rrs[i].rr);
+    free(z->rrs[i].svcb_bad);
+  }
   free(z->rrs);
   free(z->byname);
   ldns_rdf_deep_free(z->origin);

@@ -33,6 +33,7 @@ typedef struct {
   ldns_rr *rr;
   long line;
   int kind; /* scratch for a check (check_txt.c: what the TXT record is) */
+  char *svcb_bad; /* SVCB/HTTPS whose text says what no RDATA can (svcb_text.c) */
 } zc_rr_t;
 
 struct zc_provider;
@@ -80,6 +81,19 @@ int zc_find_index(const zc_zone_t *z, const ldns_rdf *name, uint16_t type,
 int zc_authoritative(const zc_zone_t *z, const ldns_rdf *name);
 /* Wire RDATA of an RR into a new buffer; NULL on OOM (rep->oom set). */
 ldns_buffer *zc_rdata(zc_zone_t *z, const ldns_rr *rr);
+
+/* svcb_text.c: the SvcParams of an SVCB or HTTPS record from its text in
+ * the zone file (owner, TTL, class, type, RDATA, with any parentheses and
+ * comments), where ldns loses what the file says. ZC_SVCB_NOT: not an
+ * SVCB/HTTPS record in presentation form (another type, or the RFC 3597
+ * "\#" form). Otherwise *head receives the record without its SvcParams
+ * ("owner ttl class type priority target", the fields as written; no owner
+ * but a leading blank when the text has none), and *params the SvcParams
+ * in wire form, keys ascending (ZC_SVCB_OK; NULL when there are none), or
+ * err the problem (ZC_SVCB_BAD). Both released with free(). */
+typedef enum { ZC_SVCB_NOT, ZC_SVCB_OK, ZC_SVCB_BAD, ZC_SVCB_OOM } zc_svcb_text_t;
+zc_svcb_text_t zc_svcb_text(const char *text, size_t len, char **head,
+                            uint8_t **params, size_t *plen, char *err, size_t errlen);
 
 /* check.c: read one zone file and run every check on it, findings to r.
  * 0, or -1 when the file cannot be read (message printed). origin may be
