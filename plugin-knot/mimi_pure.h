@@ -52,4 +52,12 @@ static inline int mimi_is_mimi_name(const uint8_t *name, const uint8_t *zone) {
   return mimi || digits;
 }
 
+/* Did the descent to a query name fail (rc: mdb_cursor_get()'s code,
+ * notfound: MDB_NOTFOUND, a name past the last key)? A failure is answered
+ * SERVFAIL, never as a name that does not exist: a signed denial of a
+ * user who exists would be cached by resolvers (RFC 2308 §5). */
+static inline int mimi_read_failed(int rc, int notfound) {
+  return rc != 0 && rc != notfound;
+}
+
 #endif
