@@ -46,6 +46,8 @@
 #include "mimi_denial.h"
 #include "mimi_pure.h"
 
+_Static_assert(MIMI_RCODE_SERVFAIL == KNOT_RCODE_SERVFAIL, "RCODE SERVFAIL");
+
 #define MOD_DATABASE "\x08" "database"
 #define MOD_TTL "\x03" "ttl"
 #define MOD_KEYS "\x04" "keys"
@@ -686,9 +688,9 @@ static knotd_in_state_t lookup(knotd_in_state_t state, knot_pkt_t *pkt,
     qdata->rcode = KNOT_RCODE_NOERROR;
     return KNOTD_IN_STATE_NODATA;
   }
-  if (!mimi_read_failed(rc, MDB_NOTFOUND))
+  if (!(rc = mimi_read_rcode(rc, MDB_NOTFOUND)))
     return state;
-  qdata->rcode = KNOT_RCODE_SERVFAIL;
+  qdata->rcode = (uint16_t)rc;
   return KNOTD_IN_STATE_ERROR;
 }
 
