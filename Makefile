@@ -198,12 +198,16 @@ $(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_template,$(t))))
 
 # Only knotd_mod_api is exported (-fvisibility=hidden; KNOTD_MOD_API marks it);
 # the knotd_* functions are resolved by knotd when it loads the module.
-$(B)/plugin-knot/mod-mimi.so: plugin-knot/mod-mimi.c plugin-knot/mimi_pure.h \
-    common/mimi_lmdb_format.h
+# Its denials are signed with the ZSK files mimi-zonegen reads: its key
+# reader (keys.c, with what it calls) is linked in.
+MOD_SRC := plugin-knot/mod-mimi.c plugin-knot/denial_sign.c zone-tools/zonegen/keys.c \
+           zone-tools/zonegen/rrtext.c common/atomic_file.c common/base32hex.c
+$(B)/plugin-knot/mod-mimi.so: $(MOD_SRC) $(wildcard plugin-knot/*.h) common/mimi_lmdb_format.h \
+    zone-tools/zonegen/sign.h zone-tools/zonegen/zonegen.h
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -Icommon $(KNOT_CFLAGS) -fPIC -shared \
-	  -fvisibility=hidden -Wl,-z,relro,-z,now $(CFLAGS) \
-	  -o $@ $< $(KNOT_LIBS) -llmdb -lpthread
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -Icommon -Iresolver/include -Izone-tools/zonegen \
+	  $(KNOT_CFLAGS) -fPIC -shared -fvisibility=hidden -Wl,-z,relro,-z,now $(CFLAGS) \
+	  -o $@ $(MOD_SRC) $(KNOT_LIBS) -llmdb -lcrypto -lpthread
 
 # --- man pages (mdoc, installed as written; linted by tests/sh/man.sh) ------
 # --- tests ---------------------------------------------------------------

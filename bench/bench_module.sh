@@ -4,7 +4,7 @@
 # the second argument to shrink it) in the deployed mode, DNSSEC: the
 # static zone signed by mimi-zonegen (--sign --nsec3) versus mod-mimi as
 # plugin-knot/knot-signed.conf.in configures it (a signed database, its
-# stored RRSIGs served; mod-onlinesign for the denials). dnsperf with DO,
+# stored RRSIGs served, its denials signed by mod-mimi and cached). dnsperf with DO,
 # 20,000 query names per mix: mixed (80% existing, 20% missing),
 # positive-only, missing-only (the denials: their cost per query on its
 # own); 1 and 2 UDP workers; both servers up, runs alternating, medians and

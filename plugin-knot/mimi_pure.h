@@ -52,4 +52,15 @@ static inline int mimi_is_mimi_name(const uint8_t *name, const uint8_t *zone) {
   return mimi || digits;
 }
 
+#define MIMI_RCODE_SERVFAIL 2 /* RFC 1035 §4.1.1 */
+
+/* The RCODE a descent to a query name calls for (rc: mdb_cursor_get()'s
+ * code, notfound: MDB_NOTFOUND, a name past the last key): 0 when it found
+ * its place (the name's answer follows from where), SERVFAIL when it
+ * failed. Never an answer as if the name did not exist: a signed denial
+ * of a user who exists would be cached by resolvers (RFC 2308 §5). */
+static inline int mimi_read_rcode(int rc, int notfound) {
+  return rc == 0 || rc == notfound ? 0 : MIMI_RCODE_SERVFAIL;
+}
+
 #endif

@@ -36,15 +36,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include <knot/module.h>
 
+#include "denial_sign.h"
+#include "mimi_denial.h"
 #include "mimi_pure.h"
+
+_Static_assert(MIMI_RCODE_SERVFAIL == KNOT_RCODE_SERVFAIL, "RCODE SERVFAIL");
 
 #define MOD_DATABASE "\x08" "database"
 #define MOD_TTL "\x03" "ttl"
+#define MOD_KEYS "\x04" "keys"
+#define MOD_LIFETIME "\x0f" "denial-lifetime"
+#define MOD_CACHE "\x0c" "denial-cache"
 
 /*
  * Reader slots: every worker thread that queries pins one per environment
@@ -73,6 +81,7 @@ typedef struct {
   MDB_env *env;
   MDB_dbi rrsets;
   int is_signed;      /* format 2: RRSIGs in the values */
+  unsigned zsk;       /* its ZSK's tag + 1 (meta "zsk"); 0: none */
   dev_t dev;          /* data.mdb when it was opened */
   ino_t ino;
   char origin[KNOT_DNAME_TXT_MAXLEN + 1];
@@ -110,6 +119,30 @@ static int meta_get(MDB_txn *txn, MDB_dbi meta, const char *k, char *out,
   return 0;
 }
 
+/* The tag + 1 of the ZSK a signed database is signed by; 0 if unknown. */
+static unsigned meta_zsk(MDB_txn *txn, MDB_dbi meta) {
+  char buf[16], *end;
+  unsigned long tag;
+  if (meta_get(txn, meta, MIMI_LMDB_META_ZSK, buf, sizeof buf) != 0)
+    return 0;
+  tag = strtoul(buf, &end, 10);
+  return *end || end == buf || tag > 0xffff ? 0 : (unsigned)tag + 1;
+}
+
+/* The same, read again (an update re-signs in place: --resign with a new
+ * ZSK changes it without a new data.mdb). */
+static unsigned db_zsk(db_t *db) {
+  MDB_txn *txn;
+  MDB_dbi meta;
+  unsigned zsk = 0;
+  if (!db || !db->is_signed || mdb_txn_begin(db->env, NULL, MDB_RDONLY, &txn) != 0)
+    return 0;
+  if (mdb_dbi_open(txn, MIMI_LMDB_DB_META, 0, &meta) == 0)
+    zsk = meta_zsk(txn, meta);
+  mdb_txn_abort(txn);
+  return zsk;
+}
+
 static const char *open_error(int rc) {
   switch (rc) {
   case ENOENT: return "database not found";
@@ -144,6 +177,7 @@ static int db_check(db_t *db, const char **why) {
     goto fail;
   }
   db->is_signed = strcmp(buf, MIMI_LMDB_FORMAT_SIGNED) == 0;
+  db->zsk = db->is_signed ? meta_zsk(txn, meta) : 0;
   if (meta_get(txn, meta, MIMI_LMDB_META_ORIGIN, db->origin, sizeof db->origin) != 0) {
     *why = "database has no origin";
     goto fail;
@@ -227,6 +261,7 @@ typedef struct shared_env {
   _Atomic long next_check;    /* monotonic second of the next check */
   _Atomic long next_read_log; /* rate limit of read-error messages */
   _Atomic long next_sig_log;  /* rate limit of expired-signature messages */
+  _Atomic unsigned zsk;       /* the database's ZSK tag + 1, checked every second */
 } shared_env_t;
 
 static pthread_mutex_t envs_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -261,6 +296,7 @@ static void env_reopen(shared_env_t *e, knotd_mod_t *mod, int quiet) {
    * LMDB must not have one environment open twice. */
   db_close(e->db);
   e->db = db_open(e->path, e->nthreads, &why);
+  atomic_store(&e->zsk, e->db ? e->db->zsk : 0);
   if (e->db) {
     e->gen++;
     e->why = NULL;
@@ -291,6 +327,8 @@ static void env_refresh(shared_env_t *e, knotd_mod_t *mod, int force) {
   /* The stat under the read lock: queries go on meanwhile. */
   pthread_rwlock_rdlock(&e->lock);
   same = same_file(e, e->db);
+  if (same)
+    atomic_store(&e->zsk, db_zsk(e->db));
   pthread_rwlock_unlock(&e->lock);
   if (same)
     return;
@@ -403,12 +441,32 @@ static void env_release(shared_env_t *e) {
 
 /* ---- Module instance ----------------------------------------------------- */
 
+/* Denials signed by the module (keys: set): per worker, a bounded cache
+ * of NSEC signatures and the SOA's signature, under a lock that only its
+ * worker takes (uncontended) unless thread ids wrap. */
+typedef struct {
+  pthread_mutex_t lock;
+  mimi_dcache_t cache;
+  uint8_t soa_rd[2 * MIMI_NAME_MAX + 20]; /* canonical SOA RDATA signed */
+  size_t soa_len;
+  uint32_t soa_ttl, soa_inception, soa_expiration;
+  uint16_t soa_tag;
+  uint8_t soa_sig[MIMI_SIG_LEN];
+} denier_t;
+
 typedef struct {
   shared_env_t *env;
   uint32_t ttl;
   unsigned nthreads;
   char zone[KNOT_DNAME_TXT_MAXLEN + 1];
   _Atomic unsigned long warned_gen; /* "another zone" logged for this open */
+  /* Denials (NULL keys: left to mod-onlinesign). */
+  mimi_keyring_t *keys;
+  uint32_t lifetime;                /* of a denial's signatures, seconds */
+  uint8_t apex[MIMI_NAME_MAX];      /* the zone, lower case: the signer */
+  size_t apexlen;
+  denier_t *deniers;                /* nthreads */
+  _Atomic unsigned warned_zsk;      /* the missing ZSK last logged (+1) */
 } mimi_mod_t;
 
 /* Put rr into the answer (freed with the packet), or free it. 0, or -1
@@ -559,10 +617,49 @@ static void sig_error(shared_env_t *e, knotd_mod_t *mod) {
                   "--update --sign --resign (this message at most once a minute)", e->path);
 }
 
-/* The answer from an open database, its read transaction ready in s. */
+/* ---- Denials ------------------------------------------------------------- */
+
+#define DENIAL_TYPES_MAX 16 /* distinct types of one name in a bitmap */
+
+/* A denial decided at the ANSWER stage, made at the AUTHORITY stage (after
+ * mod-onlinesign's hooks of that stage, which sign whatever is in the
+ * section): per worker thread, for the one query it is processing. */
+typedef struct {
+  const knot_pkt_t *pkt;   /* the response it is for; NULL: none */
+  const knot_pkt_t *query;
+  uint16_t tag;            /* the ZSK */
+  size_t ntypes;           /* the types the name has (NODATA) */
+  uint16_t types[DENIAL_TYPES_MAX + 2];
+} pending_t;
+
+static _Thread_local pending_t pending;
+
+/* The distinct types of a database value into p->types; 0, or -1 when
+ * there are too many for a bitmap the module makes. */
+static int value_types(const MDB_val *v, pending_t *p) {
+  size_t o = 0;
+  mimi_lmdb_rr_t one;
+  while (mimi_lmdb_value_next(v->mv_data, v->mv_size, &o, &one) == 1) {
+    size_t i;
+    if (one.type == MIMI_LMDB_T_RRSIG)
+      continue;
+    for (i = 0; i < p->ntypes && p->types[i] != one.type; i++)
+      ;
+    if (i < p->ntypes)
+      continue;
+    if (p->ntypes == DENIAL_TYPES_MAX)
+      return -1;
+    p->types[p->ntypes++] = one.type;
+  }
+  return 0;
+}
+
+/* The answer from an open database, its read transaction ready in s; the
+ * types of a name with none of qtype into den (ntypes SIZE_MAX: too many). */
 static knotd_in_state_t lookup(knotd_in_state_t state, knot_pkt_t *pkt,
                                knotd_qdata_t *qdata, const mimi_mod_t *m, knotd_mod_t *mod,
-                               const db_t *db, scratch_t *s, const uint8_t *k, size_t klen) {
+                               const db_t *db, scratch_t *s, const uint8_t *k, size_t klen,
+                               pending_t *den) {
   MDB_val key = {klen, (void *)k}, val;
   int trunc = 0;
   /* One descent: the first key at or after the name (mimi-lmdb(5) keys
@@ -582,6 +679,8 @@ static knotd_in_state_t lookup(knotd_in_state_t state, knot_pkt_t *pkt,
     }
     knot_wire_set_aa(pkt->wire);
     qdata->rcode = KNOT_RCODE_NOERROR;
+    if (n == 0 && value_types(&val, den) != 0)
+      den->ntypes = SIZE_MAX;
     return n ? KNOTD_IN_STATE_HIT : KNOTD_IN_STATE_NODATA;
   }
   if (where == MIMI_LMDB_ENT) {
@@ -589,23 +688,21 @@ static knotd_in_state_t lookup(knotd_in_state_t state, knot_pkt_t *pkt,
     qdata->rcode = KNOT_RCODE_NOERROR;
     return KNOTD_IN_STATE_NODATA;
   }
-  if (rc == 0 || rc == MDB_NOTFOUND)
+  if (!(rc = mimi_read_rcode(rc, MDB_NOTFOUND)))
     return state;
-  qdata->rcode = KNOT_RCODE_SERVFAIL;
+  qdata->rcode = (uint16_t)rc;
   return KNOTD_IN_STATE_ERROR;
 }
 
-static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
-                                    knotd_qdata_t *qdata, knotd_mod_t *mod) {
-  mimi_mod_t *m = knotd_mod_ctx(mod);
+/* The answer of the database to a name the zone does not have. */
+static knotd_in_state_t db_answer(knotd_in_state_t state, knot_pkt_t *pkt,
+                                  knotd_qdata_t *qdata, mimi_mod_t *m, knotd_mod_t *mod,
+                                  pending_t *den) {
   shared_env_t *e;
   knotd_in_state_t out;
   uint8_t key[MIMI_LMDB_KEY_MAX];
   size_t klen;
 
-  /* Only names the zone does not have: zone data wins. */
-  if (state != KNOTD_IN_STATE_MISS || !m)
-    return state;
   if (!(klen = mimi_lmdb_owner_key(qdata->name, knot_dname_size(qdata->name), key)))
     return state;
   e = m->env;
@@ -639,11 +736,208 @@ static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
       read_error(e, mod, rc);
       return unanswerable(state, qdata, mod);
     }
-    out = lookup(state, pkt, qdata, m, mod, db, s, key, klen);
+    out = lookup(state, pkt, qdata, m, mod, db, s, key, klen, den);
     mdb_txn_reset(s->txn);
     pthread_rwlock_unlock(&e->lock);
     return out;
   }
+}
+
+/* A DO query's denial (NXDOMAIN or NODATA) in the zone, to be made by
+ * mimi_authority(): answered HIT with an empty answer section, so that
+ * neither knotd nor mod-onlinesign adds or signs anything in the
+ * authority section before that hook runs. As mod-onlinesign does, a
+ * name that does not exist gets NODATA (NOERROR) with an NSEC at the
+ * name: one signature, no closest-encloser or wildcard proof (RFC 4470
+ * §3 allows any NSEC that covers only the name). Out of reach (no key of
+ * the database's ZSK, a literal "*" label, too many types): left to
+ * mod-onlinesign as before. */
+static knotd_in_state_t deny_later(knotd_in_state_t out, knot_pkt_t *pkt, knotd_qdata_t *qdata,
+                                   mimi_mod_t *m, knotd_mod_t *mod, pending_t *p) {
+  unsigned zsk = atomic_load(&m->env->zsk);
+  if (zsk == 0 || p->ntypes == SIZE_MAX || mimi_label_is(qdata->name, "*", 1))
+    return out;
+  if (!mimi_keyring_has(m->keys, (uint16_t)(zsk - 1))) {
+    if (atomic_exchange(&m->warned_zsk, zsk) != zsk)
+      knotd_mod_log(mod, LOG_ERR, "the database is signed by the ZSK %u, which is not in "
+                    "the key directory: denials left to mod-onlinesign (see mod-mimi(5), "
+                    "KEY ROLLOVER)", zsk - 1);
+    return out;
+  }
+  p->tag = (uint16_t)(zsk - 1);
+  p->pkt = pkt;
+  p->query = qdata->query;
+  knot_wire_set_aa(pkt->wire);
+  qdata->rcode = KNOT_RCODE_NOERROR;
+  return KNOTD_IN_STATE_HIT;
+}
+
+static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
+                                    knotd_qdata_t *qdata, knotd_mod_t *mod) {
+  mimi_mod_t *m = knotd_mod_ctx(mod);
+  pending_t *p = &pending;
+  knotd_in_state_t out;
+
+  p->pkt = NULL; /* nothing left over from a query that ended early */
+  p->ntypes = 0;
+  /* Only names the zone does not have: zone data wins. */
+  if (state != KNOTD_IN_STATE_MISS || !m)
+    return state;
+  out = db_answer(state, pkt, qdata, m, mod, p);
+  if ((out == KNOTD_IN_STATE_MISS || out == KNOTD_IN_STATE_NODATA) && m->keys &&
+      knot_pkt_has_dnssec(qdata->query))
+    return deny_later(out, pkt, qdata, m, mod, p);
+  return out;
+}
+
+/* An RRSIG RRset of one signature into the packet: owner, the header's
+ * fields, sig; TTL ttl. 0, or -1 (*trunc set when the packet is full). */
+static int put_rrsig(knot_pkt_t *pkt, const knot_dname_t *owner, const uint8_t *hdr,
+                     size_t hlen, const uint8_t *sig, uint32_t ttl, int *trunc) {
+  uint8_t rd[18 + MIMI_NAME_MAX + MIMI_SIG_LEN];
+  knot_rrset_t *rr = knot_rrset_new(owner, KNOT_RRTYPE_RRSIG, KNOT_CLASS_IN, ttl, &pkt->mm);
+  memcpy(rd, hdr, hlen);
+  memcpy(rd + hlen, sig, MIMI_SIG_LEN);
+  if (!rr)
+    return -1;
+  if (knot_rrset_add_rdata(rr, rd, (uint16_t)(hlen + MIMI_SIG_LEN), &pkt->mm) != KNOT_EOK) {
+    knot_rrset_free(rr, &pkt->mm);
+    return -1;
+  }
+  return put_one(pkt, rr, trunc);
+}
+
+/* One RR (owner, type, ttl, rdata) into the packet. 0 or -1 (*trunc). */
+static int put_rr(knot_pkt_t *pkt, const knot_dname_t *owner, uint16_t type, uint32_t ttl,
+                  const uint8_t *rd, size_t rdlen, int *trunc) {
+  knot_rrset_t *rr = knot_rrset_new(owner, type, KNOT_CLASS_IN, ttl, &pkt->mm);
+  if (!rr)
+    return -1;
+  if (knot_rrset_add_rdata(rr, rd, (uint16_t)rdlen, &pkt->mm) != KNOT_EOK) {
+    knot_rrset_free(rr, &pkt->mm);
+    return -1;
+  }
+  return put_one(pkt, rr, trunc);
+}
+
+/* The canonical SOA RDATA (RFC 4034 §6.2: its names in lower case) of
+ * rdata into out; its length or 0. */
+static size_t soa_canonical(const uint8_t *rd, size_t len, uint8_t *out) {
+  size_t a, b;
+  if (len < 2 + 20 || !(a = mimi_name_lower(rd, out)) || a + 1 > len ||
+      !(b = mimi_name_lower(rd + a, out + a)) || a + b + 20 != len)
+    return 0;
+  memcpy(out + a + b, rd + a + b, 20);
+  return len;
+}
+
+/* The signature of one RR by the pending ZSK, inside d's lock: fresh
+ * from *have (inception, expiration, sig) or made now into it. 0 or -1. */
+static int sign_one(const mimi_mod_t *m, uint16_t tag, const uint8_t *owner, size_t olen,
+                    uint16_t type, uint32_t ttl, const uint8_t *rd, size_t rdlen, uint32_t now,
+                    uint32_t *inception, uint32_t *expiration, uint8_t *sig) {
+  uint8_t hdr[18 + MIMI_NAME_MAX];
+  size_t hlen;
+  /* An hour back: validators whose clock is behind ours (RFC 4035 §5.3.1). */
+  *inception = now - 3600;
+  *expiration = now + m->lifetime;
+  hlen = mimi_rrsig_header(hdr, type, mimi_name_labels(owner), ttl, *expiration, *inception,
+                           tag, m->apex, m->apexlen);
+  return mimi_sign_rr(m->keys, tag, hdr, hlen, owner, olen, type, ttl, rd, rdlen, sig);
+}
+
+/* The denial pending for this response, in its authority section: the
+ * SOA (TTL: the lesser of its TTL and MINIMUM, RFC 2308 §3, RFC 9077 §3)
+ * and the NSEC at the query name, each with its RRSIG, signed with the
+ * real clock or taken from the worker's cache. A signature is served only
+ * with at least half its lifetime left, its TTL never past expiration. */
+static knotd_in_state_t put_denial(knotd_in_state_t state, knot_pkt_t *pkt,
+                                   knotd_qdata_t *qdata, mimi_mod_t *m, const pending_t *p) {
+  knot_rrset_t soa = knotd_qdata_zone_apex_rrset(qdata, KNOT_RRTYPE_SOA);
+  uint8_t owner[MIMI_NAME_MAX], rd[MIMI_NAME_MAX + MIMI_BITMAP_MAX];
+  uint8_t soa_rd[2 * MIMI_NAME_MAX + 20], nsec_sig[MIMI_SIG_LEN], soa_sig[MIMI_SIG_LEN];
+  uint8_t hdr[18 + MIMI_NAME_MAX];
+  uint16_t types[DENIAL_TYPES_MAX + 2];
+  uint32_t now = wall_seconds(), margin = m->lifetime / 2, ttl, min, left;
+  uint32_t n_inc, n_exp, s_inc, s_exp;
+  size_t olen, nlen, blen, slen, hlen, nt = p->ntypes;
+  denier_t *d;
+  mimi_dentry_t *ent;
+  int hit, trunc = 0, rc = 0;
+
+  if (knot_rrset_empty(&soa) || !(olen = mimi_name_lower(qdata->name, owner)) ||
+      !(nlen = mimi_nsec_next(owner, olen, rd)) ||
+      !(slen = soa_canonical(soa.rrs.rdata->data, soa.rrs.rdata->len, soa_rd)))
+    goto fail;
+  memcpy(types, p->types, nt * sizeof *types);
+  types[nt++] = KNOT_RRTYPE_NSEC;
+  types[nt++] = KNOT_RRTYPE_RRSIG;
+  if (!(blen = mimi_nsec_bitmap(types, nt, rd + nlen, MIMI_BITMAP_MAX)))
+    goto fail;
+  min = knot_soa_minimum(soa.rrs.rdata);
+  ttl = soa.ttl < min ? soa.ttl : min;
+
+  d = &m->deniers[qdata->params->thread_id % m->nthreads];
+  pthread_mutex_lock(&d->lock);
+  ent = mimi_dcache_get(&d->cache, owner, olen, rd + nlen, blen, p->tag, ttl, now, margin, &hit);
+  if (hit) {
+    n_inc = ent->inception, n_exp = ent->expiration;
+    memcpy(nsec_sig, ent->sig, MIMI_SIG_LEN);
+  } else if ((rc = sign_one(m, p->tag, owner, olen, KNOT_RRTYPE_NSEC, ttl, rd, nlen + blen,
+                            now, &n_inc, &n_exp, nsec_sig)) == 0 && ent) {
+    ent->inception = n_inc, ent->expiration = n_exp;
+    memcpy(ent->sig, nsec_sig, MIMI_SIG_LEN);
+  }
+  /* The SOA's: the same for every denial until the SOA or the key changes. */
+  if (rc == 0 && !(d->soa_len == slen && memcmp(d->soa_rd, soa_rd, slen) == 0 &&
+                   d->soa_ttl == soa.ttl && d->soa_tag == p->tag &&
+                   mimi_sig_fresh(d->soa_inception, d->soa_expiration, now, margin))) {
+    d->soa_len = 0;
+    if ((rc = sign_one(m, p->tag, m->apex, m->apexlen, KNOT_RRTYPE_SOA, soa.ttl, soa_rd, slen,
+                       now, &d->soa_inception, &d->soa_expiration, d->soa_sig)) == 0) {
+      memcpy(d->soa_rd, soa_rd, slen);
+      d->soa_len = slen, d->soa_ttl = soa.ttl, d->soa_tag = p->tag;
+    }
+  }
+  s_inc = d->soa_inception, s_exp = d->soa_expiration;
+  memcpy(soa_sig, d->soa_sig, MIMI_SIG_LEN);
+  pthread_mutex_unlock(&d->lock);
+  if (rc != 0)
+    goto fail;
+
+  /* The SOA and its RRSIG, then the NSEC and its RRSIG. */
+  left = s_exp - now < ttl ? s_exp - now : ttl;
+  hlen = mimi_rrsig_header(hdr, KNOT_RRTYPE_SOA, mimi_name_labels(m->apex), soa.ttl, s_exp,
+                           s_inc, p->tag, m->apex, m->apexlen);
+  if (put_rr(pkt, soa.owner, KNOT_RRTYPE_SOA, left, soa.rrs.rdata->data, soa.rrs.rdata->len,
+             &trunc) != 0 ||
+      put_rrsig(pkt, soa.owner, hdr, hlen, soa_sig, left, &trunc) != 0)
+    goto put_failed;
+  left = n_exp - now < ttl ? n_exp - now : ttl;
+  hlen = mimi_rrsig_header(hdr, KNOT_RRTYPE_NSEC, mimi_name_labels(owner), ttl, n_exp, n_inc,
+                           p->tag, m->apex, m->apexlen);
+  if (put_rr(pkt, qdata->name, KNOT_RRTYPE_NSEC, left, rd, nlen + blen, &trunc) != 0 ||
+      put_rrsig(pkt, qdata->name, hdr, hlen, nsec_sig, left, &trunc) != 0)
+    goto put_failed;
+  return state;
+put_failed:
+  if (trunc)
+    return KNOTD_IN_STATE_TRUNC;
+fail:
+  qdata->rcode = KNOT_RCODE_SERVFAIL;
+  return KNOTD_IN_STATE_ERROR;
+}
+
+static knotd_in_state_t mimi_authority(knotd_in_state_t state, knot_pkt_t *pkt,
+                                       knotd_qdata_t *qdata, knotd_mod_t *mod) {
+  mimi_mod_t *m = knotd_mod_ctx(mod);
+  pending_t *p = &pending;
+  if (!m || p->pkt != pkt || p->query != qdata->query)
+    return state;
+  p->pkt = NULL;
+  if (state != KNOTD_IN_STATE_HIT || knot_pkt_section(pkt, KNOT_ANSWER)->count != 0)
+    return state;
+  return put_denial(state, pkt, qdata, m, p);
 }
 
 /* ---- Configuration --------------------------------------------------------- */
@@ -668,6 +962,9 @@ static int check_database(knotd_conf_check_args_t *args) {
 static const yp_item_t mimi_conf[] = {
     {MOD_DATABASE, YP_TSTR, YP_VNONE, YP_FNONE, {check_database}},
     {MOD_TTL, YP_TINT, YP_VINT = {0, INT32_MAX, 3600, YP_STIME}},
+    {MOD_KEYS, YP_TSTR, YP_VNONE},
+    {MOD_LIFETIME, YP_TINT, YP_VINT = {10, 90 * 86400, 86400, YP_STIME}},
+    {MOD_CACHE, YP_TINT, YP_VINT = {0, 1 << 22, 32768, YP_SNONE}},
     {NULL}};
 
 static int mimi_conf_check(knotd_conf_check_args_t *args) {
@@ -697,6 +994,56 @@ static void log_state(knotd_mod_t *mod, mimi_mod_t *m) {
   pthread_rwlock_unlock(&e->lock);
 }
 
+static void deniers_free(mimi_mod_t *m) {
+  for (unsigned i = 0; m->deniers && i < m->nthreads; i++) {
+    pthread_mutex_destroy(&m->deniers[i].lock);
+    free(m->deniers[i].cache.e);
+  }
+  free(m->deniers);
+  m->deniers = NULL;
+  mimi_keyring_free(m->keys);
+  m->keys = NULL;
+}
+
+/* keys: the ZSKs, and per worker a cache of entries (denial-cache) made
+ * when first touched (calloc: untouched pages cost no memory). A key
+ * directory that cannot be used is logged, and the denials are left to
+ * mod-onlinesign: load() fails only for what the configuration refuses.
+ * 0, or -1 out of memory. */
+static int deniers_load(knotd_mod_t *mod, mimi_mod_t *m) {
+  knotd_conf_t conf = knotd_conf_mod(mod, MOD_KEYS);
+  const char *why = NULL;
+  size_t entries;
+  uint32_t seed;
+  if (conf.count == 0 || !conf.single.string || !conf.single.string[0])
+    return 0;
+  if (!(m->keys = mimi_keyring_load(conf.single.string, m->zone, &why))) {
+    knotd_mod_log(mod, LOG_ERR, "keys %s: %s; denials left to mod-onlinesign",
+                  conf.single.string, why);
+    return 0;
+  }
+  m->lifetime = (uint32_t)knotd_conf_mod(mod, MOD_LIFETIME).single.integer;
+  entries = (size_t)knotd_conf_mod(mod, MOD_CACHE).single.integer;
+  m->apexlen = mimi_name_lower(knotd_mod_zone(mod), m->apex);
+  if (!(m->deniers = calloc(m->nthreads, sizeof *m->deniers)))
+    return -1;
+  for (unsigned i = 0; i < m->nthreads; i++) {
+    denier_t *d = &m->deniers[i];
+    pthread_mutex_init(&d->lock, NULL);
+    d->cache.nsets = entries / MIMI_DCACHE_WAYS;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed)
+      seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)d;
+    d->cache.seed = seed;
+    if (d->cache.nsets &&
+        !(d->cache.e = calloc(d->cache.nsets * MIMI_DCACHE_WAYS, sizeof *d->cache.e)))
+      return -1;
+  }
+  knotd_mod_log(mod, LOG_INFO, "signing denials with the ZSKs of %s (%u keys; lifetime %u s, "
+                "cache %zu per worker)", conf.single.string, mimi_keyring_count(m->keys),
+                (unsigned)m->lifetime, entries);
+  return 0;
+}
+
 static int mimi_load(knotd_mod_t *mod) {
   mimi_mod_t *m = calloc(1, sizeof *m);
   knotd_conf_t conf;
@@ -717,10 +1064,21 @@ static int mimi_load(knotd_mod_t *mod) {
     free(m);
     return KNOT_ENOMEM;
   }
+  if (deniers_load(mod, m) != 0) {
+    deniers_free(m);
+    env_release(m->env);
+    free(m);
+    return KNOT_ENOMEM;
+  }
   /* A reload: the shared environment may be on files a rebuild replaced. */
   env_refresh(m->env, mod, 1);
   log_state(mod, m);
   knotd_mod_ctx_set(mod, m);
+  /* The AUTHORITY hook makes the denials the ANSWER hook left pending;
+   * listed after mod-onlinesign, it runs after that module's hooks of
+   * both stages (knot-signed.conf.in). */
+  if (m->keys && knotd_mod_in_hook(mod, KNOTD_STAGE_AUTHORITY, mimi_authority) != KNOT_EOK)
+    return KNOT_ENOMEM;
   return knotd_mod_in_hook(mod, KNOTD_STAGE_ANSWER, mimi_answer);
 }
 
@@ -730,6 +1088,7 @@ static void mimi_unload(knotd_mod_t *mod) {
   if (!m)
     return;
   env_release(m->env);
+  deniers_free(m);
   free(m);
 }
 

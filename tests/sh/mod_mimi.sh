@@ -317,16 +317,23 @@ fi
 
 # ---- DNSSEC: the signed deployment (plugin-knot/knot-signed.conf.in) ---------------
 # The database signed by mimi-zonegen, its keys imported into knotd,
-# mod-onlinesign for the DNSKEY RRset and the denials: answers validate with
-# libmimi and with delv; the stored signatures are served; an expired one
-# never is; a ZSK rollover keeps everything valid.
+# mod-onlinesign for the DNSKEY RRset and the zone's own records, mod-mimi
+# signing its denials: answers validate with libmimi and with delv; the
+# stored signatures are served; an expired one never is, nor a denial's;
+# a ZSK rollover keeps everything valid.
 export MIMI_BIN="$BIN" MIMI_MODULE="$MOD"
 zsk_of() { grep -l 'DNSKEY[[:space:]]*256' "$1"/K*.key | head -1 | sed 's/\.key$//'; }
 ksk_of() { grep -l 'DNSKEY[[:space:]]*257' "$1"/K*.key | head -1 | sed 's/\.key$//'; }
 tag_of() { sed 's/.*+//' <<< "$1" | sed 's/^0*//'; }
-rrsig_tags() { # PORT NAME TYPE: the key tags of the answer's RRSIGs
-  kdig @127.0.0.1 -p "$1" "$2" "$3" +dnssec +norec +time=3 +retry=2 +noall +answer 2>/dev/null |
+rrsig_tags() { # PORT NAME TYPE [SECTION]: the key tags of the answer's RRSIGs
+  kdig @127.0.0.1 -p "$1" "$2" "$3" +dnssec +norec +time=3 +retry=2 +noall "+${4:-answer}" 2>/dev/null |
     awk '$4 == "RRSIG" { print $11 }' | sort -u | tr '\n' ' '
+}
+# The authority section of a DO query, one record a line: owner TTL type
+# and the rest (kdig's fields, the class dropped).
+authority() { # PORT NAME TYPE
+  kdig @127.0.0.1 -p "$1" "$2" "$3" +dnssec +norec +time=3 +retry=2 +noall +authority 2>/dev/null |
+    awk '{ $3 = ""; print }'
 }
 delv_q() { # PORT ANCHORS NAME TYPE
   timeout 10 delv @127.0.0.1 -p "$1" -a "$2" +root=example.com "$4" "$3" 2>&1
@@ -380,6 +387,43 @@ if knot_signed "$T/ksig" example.com "$T/users.csv" "$T/static-com.zone" 2>"$T/k
   s1=$(kdig @127.0.0.1 -p "$PSIG" "$ALICE" TXT +dnssec +norec +noall +answer | awk '$4 == "RRSIG" { print $NF }')
   s2=$(kdig @127.0.0.1 -p "$PSIG" "$ALICE" TXT +dnssec +norec +noall +answer | awk '$4 == "RRSIG" { print $NF }')
   [ -n "$s1" ] && [ "$s1" = "$s2" ] && ok "the RRSIG is the stored one (identical in two answers)" || fail "stored RRSIG" "$s1 / $s2"
+  # mod-mimi's own denials: an NSEC at the query name whose next name is its
+  # immediate successor (RFC 4470: it covers that name only), the SOA, each
+  # signed by the database's ZSK; the signatures kept (the same octets twice).
+  NOBODY=$(owner nobody@example.com)
+  for q in "$NOBODY TXT" "$ALICE SVCB" "_mimi.example.com. TXT" "nothing.example.com. TXT"; do
+    set -- $q
+    a=$(authority "$PSIG" "$1" "$2")
+    nsec=$(awk '$3 == "NSEC" { print $1, $4 }' <<< "$a")
+    [ "$nsec" = "$1 \\000.$1" ] && ok "denial of $2 at $1: NSEC to its successor only" \
+      || fail "minimal NSEC for $q" "$a"
+    [ "$(rrsig_tags "$PSIG" "$1" "$2" authority)" = "$(tag_of "$ZSK1") " ] \
+      && expect_contains "$a" " SOA " "denial of $q: SOA and NSEC signed by the ZSK" || fail "denial tags $q" "$a"
+  done
+  bm=$(authority "$PSIG" "$ALICE" SVCB | awk '$3 == "NSEC" { $1 = $2 = $3 = $4 = ""; print }')
+  [ "$(echo $bm)" = "TXT RRSIG NSEC" ] && ok "NODATA: the bitmap has the name's TXT" || fail "NODATA bitmap" "$bm"
+  # ECDSA is randomised: 40 denials signed per query carry 40 different
+  # NSEC signatures; cached, at most one per worker (each has its cache).
+  workers=$(sed -n 's/.*serving MIMI records from .*, \([0-9]*\) threads).*/\1/p' "$T/ksig/knotd.log" | tail -1)
+  sigs=$(for i in $(seq 1 40); do authority "$PSIG" "$NOBODY" TXT | awk '$3 == "RRSIG" && $4 == "NSEC" { print $NF }'; done)
+  n=$(sort -u <<< "$sigs" | grep -c .)
+  [ "$(grep -c . <<< "$sigs")" -eq 40 ] && [ -n "$workers" ] && [ "$n" -ge 1 ] && [ "$n" -le "$workers" ] \
+    && ok "the denial's signature is cached ($n different in 40 answers, $workers workers)" \
+    || fail "cached denial" "$n different in $(grep -c . <<< "$sigs") answers, workers '$workers'"
+  grep -q "signing denials with the ZSKs of $SKEYS" "$T/ksig/knotd.log" \
+    && ok "the log names the key directory of the denials" || fail "denial keys logged" "$(tail -5 "$T/ksig/knotd.log")"
+
+  # Walk the denials: each next name is the one after the name asked for,
+  # never a name of the zone (a walker learns only what it made up).
+  name=$NOBODY steps=0
+  for i in $(seq 1 6); do
+    next=$(authority "$PSIG" "$name" TXT | awk '$3 == "NSEC" { print $4; exit }')
+    [ "$next" = "\\000.$name" ] || break
+    steps=$((steps + 1)) name=$next
+  done
+  [ "$steps" -eq 6 ] && ok "walking the denials yields only made-up names ($steps steps)" \
+    || fail "denial walk" "step $steps: '$name' -> '$next'"
+
   # Walk the NSEC chain from the apex: no user name may appear.
   seen="" name=example.com. steps=0
   for i in $(seq 1 30); do
@@ -423,10 +467,37 @@ if knot_signed "$T/ksig" example.com "$T/users.csv" "$T/static-com.zone" 2>"$T/k
   out=$("$L" $S alice@example.com 2>&1); rc=$?
   [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "re-signed: validated again without a reload" || fail "after resign" "exit $rc" "$out"
 
-  # -- ZSK rollover (mimi-zonegen(1), SIGNED DATABASES).
-  mkdir -p "$T/newzsk"
-  ZSK2=$(cd "$T/newzsk" && ldns-keygen -a ECDSAP256SHA256 example.com 2>/dev/null)
-  ZSK2="$T/newzsk/$ZSK2"
+  # -- A denial's signature is never served past its validity: with a
+  # lifetime of 10 s, every answer for 14 s carries a valid one, whose TTL
+  # ends by its expiration, and the cache signs anew as they age.
+  sed -i 's|^\(    keys: .*\)$|\1\n    denial-lifetime: 10|' "$T/ksig/knot.conf"
+  knotc -c "$T/ksig/knot.conf" reload >/dev/null 2>&1 && sleep 1
+  grep -q "lifetime 10 s" "$T/ksig/knotd.log" && ok "denial-lifetime 10 s configured" \
+    || fail "denial-lifetime" "$(grep -A3 'keys:' "$T/ksig/knot.conf")"
+  exps="" bad="" t_end=$(( $(date +%s) + 14 ))
+  while [ "$(date +%s)" -lt "$t_end" ]; do
+    a=$(authority "$PSIG" "$NOBODY" TXT)
+    now=$(date -u +%Y%m%d%H%M%S) now_s=$(date +%s)
+    while read -r ow ttl typ covered alg labels ottl exp inc rest; do
+      [ "$typ" = RRSIG ] || continue
+      exps="$exps $exp"
+      left=$(( $(date -u -d "${exp:0:8} ${exp:8:2}:${exp:10:2}:${exp:12:2}" +%s) - now_s ))
+      { [ "$exp" \> "$now" ] && [ ! "$inc" \> "$now" ] && [ "$ttl" -le $((left + 1)) ]; } || bad="$bad [$covered exp $exp inc $inc ttl $ttl at $now]"
+    done <<< "$a"
+    sleep 0.5
+  done
+  n=$(tr ' ' '\n' <<< "$exps" | grep -c .)
+  [ "$n" -ge 20 ] && [ -z "$bad" ] && ok "every denial signature within its validity, TTL by its expiration ($n seen)" \
+    || fail "denial validity" "$n seen;$bad"
+  [ "$(tr ' ' '\n' <<< "$exps" | grep . | sort -u | wc -l)" -ge 4 ] \
+    && ok "the cached denials were signed anew as they aged" || fail "re-signed denials" "$exps"
+
+  # -- ZSK rollover (mod-mimi(5), KEY ROLLOVER): the new ZSK into the key
+  # directory and knotd's key store, both published; the database signed
+  # with it (mod-mimi's denials follow the database's ZSK); the old one
+  # withdrawn.
+  ZSK2=$(cd "$SKEYS" && ldns-keygen -a ECDSAP256SHA256 example.com 2>/dev/null)
+  ZSK2="$SKEYS/$ZSK2"
   keymgr -c "$T/ksig/knot.conf" example.com import-bind "$ZSK2.private" >/dev/null 2>&1 \
     && knotc -c "$T/ksig/knot.conf" reload >/dev/null 2>&1 && ok "rollover: the new ZSK imported, knotd reloaded" \
     || fail "import the new ZSK"
@@ -442,6 +513,13 @@ if knot_signed "$T/ksig" example.com "$T/users.csv" "$T/static-com.zone" 2>"$T/k
     -o "$SDB" "$T/empty.csv" && ok "rollover: the database signed again with the new ZSK" || fail "resign new ZSK"
   t=$(rrsig_tags "$PSIG" "$ALICE" TXT)
   [ "$t" = "$(tag_of "$ZSK2") " ] && ok "rollover: answers carry the new ZSK's signature" || fail "new tag" "$t"
+  for i in $(seq 1 20); do # mod-mimi reads the database's ZSK once a second
+    t=$(rrsig_tags "$PSIG" "$NOBODY" TXT authority)
+    [ "$t" = "$(tag_of "$ZSK2") " ] && break
+    sleep 0.2
+  done
+  [ "$t" = "$(tag_of "$ZSK2") " ] && ok "rollover: denials signed by the new ZSK" || fail "new denial tag" "$t"
+  rm -f "$ZSK1.key" "$ZSK1.private"
   keymgr -c "$T/ksig/knot.conf" example.com delete "$(tag_of "$ZSK1")" >/dev/null 2>&1 \
     && knotc -c "$T/ksig/knot.conf" reload >/dev/null 2>&1 && ok "rollover: the old ZSK deleted, knotd reloaded" \
     || fail "delete the old ZSK"
@@ -453,6 +531,11 @@ if knot_signed "$T/ksig" example.com "$T/users.csv" "$T/static-com.zone" 2>"$T/k
   done
   out=$(delv_q "$PSIG" "$T/anchors.conf" "$ALICE" TXT); rc=$?
   [ $rc -eq 0 ] && expect_contains "$out" "; fully validated" "after the rollover: delv validates" || fail "delv after rollover" "$out"
+  out=$(delv_q "$PSIG" "$T/anchors.conf" "$NOBODY" TXT); rc=$?
+  [ $rc -eq 0 ] && expect_contains "$out" "; negative response, fully validated" "after the rollover: delv validates a denial" \
+    || fail "delv denial after rollover" "exit $rc" "$out"
+  [ "$(rrsig_tags "$PSIG" "$NOBODY" TXT authority)" = "$(tag_of "$ZSK2") " ] \
+    && ok "after the rollover: the denial by the new ZSK" || fail "denial after rollover" "$(authority "$PSIG" "$NOBODY" TXT)"
 else
   fail "knotd from knot-signed.conf.in starts" "$(cat "$T/ksig.err")"
 fi
