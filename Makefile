@@ -228,6 +228,7 @@ $(B)/asan/tests/itest_%: $(B)/asan/tests/integration/itest_%.o $(LIB_OBJ_ASAN)
 FUZZ_TOOL_zonecheck := zonecheck
 FUZZ_TOOL_keyfile := zonegen
 FUZZ_TOOL_tsig := zonegen
+FUZZ_TOOL_conflict := zonegen
 fuzz_extra = $(if $(FUZZ_TOOL_$(1)),$(filter-out %/main.c,$(sort $(wildcard \
   zone-tools/$(FUZZ_TOOL_$(1))/*.c))) $(COMMON_SRC))
 $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_TOOL_$(t)),$(eval \
