@@ -244,6 +244,7 @@ FUZZ_TOOL_zonecheck := zonecheck
 FUZZ_TOOL_svcbtext := zonecheck
 FUZZ_TOOL_keyfile := zonegen
 FUZZ_TOOL_tsig := zonegen
+FUZZ_TOOL_conflict := zonegen
 fuzz_extra = $(if $(FUZZ_TOOL_$(1)),$(call tool_src,$(FUZZ_TOOL_$(1))) $(COMMON_SRC))
 $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_TOOL_$(t)),$(eval \
   $(B)/rel/tests/fuzz/fuzz_$(t).o $(B)/asan/tests/fuzz/fuzz_$(t).o: \

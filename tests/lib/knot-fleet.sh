@@ -50,7 +50,7 @@ knot_start_long() {
   mkdir -p "$dir/run" "$dir/db"
   KNOT_DIR=$dir
   KNOT_PORT=${4:-$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))}
-  _knot_conf_template "$dir" "$KNOT_PORT" "$2" > "$dir/knot.conf"
+  knot_conf_template "$dir" "$KNOT_PORT" "$2" > "$dir/knot.conf"
   : > "$dir/knotd.log"
   knotd -c "$dir/knot.conf" > "$dir/knotd.out" 2>&1 &
   KNOT_PID=$!

@@ -14,10 +14,29 @@
 
 #include "publish.h"
 
+/* The order of owner keys in a sorted table. */
+static int key_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
+  int c = memcmp(a, b, al < bl ? al : bl);
+  return c ? c : (al > bl) - (al < bl);
+}
+
 static int owner_cmp(const zg_rr_t *a, const zg_rr_t *b) {
-  size_t n = a->ownerlen < b->ownerlen ? a->ownerlen : b->ownerlen;
-  int c = memcmp(a->key, b->key, n);
-  return c ? c : (a->ownerlen > b->ownerlen) - (a->ownerlen < b->ownerlen);
+  return key_cmp(a->key, a->ownerlen, b->key, b->ownerlen);
+}
+
+void zg_old_find(const zg_table_t *old, const uint8_t *key, size_t klen, size_t *lo,
+                 size_t *hi) {
+  size_t a = 0, b = old->n;
+  while (a < b) { /* the first RR not before key */
+    size_t m = a + (b - a) / 2;
+    if (key_cmp(old->v[m].key, old->v[m].ownerlen, key, klen) < 0)
+      a = m + 1;
+    else
+      b = m;
+  }
+  *lo = *hi = a;
+  while (*hi < old->n && key_cmp(old->v[*hi].key, old->v[*hi].ownerlen, key, klen) == 0)
+    (*hi)++;
 }
 
 /* End of the owner group that starts at i. */
@@ -78,7 +97,8 @@ static int add_del(zg_dels_t *ds, const zg_rr_t *r) {
   return 0;
 }
 
-int zg_diff(const zg_opts_t *o, const char *old_path, zg_table_t *t, zg_dels_t *dels) {
+int zg_diff(const zg_opts_t *o, const char *old_path, zg_table_t *t, zg_dels_t *dels,
+            zg_table_t *old_out) {
   zg_opts_t oo = *o;
   zg_table_t old = {NULL, 0, 0, 0, NULL}, out = {NULL, 0, 0, 0, NULL};
   long ok = 0, bad;
@@ -100,13 +120,18 @@ int zg_diff(const zg_opts_t *o, const char *old_path, zg_table_t *t, zg_dels_t *
   while (i < t->n || k < old.n) {
     int c = i == t->n ? 1 : k == old.n ? -1 : owner_cmp(&t->v[i], &old.v[k]);
     size_t ie = c <= 0 ? group_end(t, i) : i, ke = c >= 0 ? group_end(&old, k) : k;
+    int changed = c == 0 && !same_rrs(t, i, ie, &old, k, ke);
     if (c > 0 ? add_del(dels, &old.v[k]) != 0
-              : (c < 0 || !same_rrs(t, i, ie, &old, k, ke)) && copy_group(&out, t, i, ie) != 0)
+              : (c < 0 || changed) && copy_group(&out, t, i, ie) != 0)
+      goto oom;
+    if (old_out && (c > 0 || changed) && copy_group(old_out, &old, k, ke) != 0)
       goto oom;
     i = ie;
     k = ke;
   }
   zg_sort(&out, o->threads);
+  if (old_out)
+    zg_sort(old_out, o->threads);
   zg_table_free(t);
   *t = out;
   memset(&out, 0, sizeof out);
@@ -115,6 +140,8 @@ int zg_diff(const zg_opts_t *o, const char *old_path, zg_table_t *t, zg_dels_t *
 oom:
   fprintf(stderr, "mimi-zonegen: --diff: out of memory\n");
   zg_dels_free(dels);
+  if (old_out)
+    zg_table_free(old_out);
 done:
   zg_table_free(&out);
   zg_table_free(&old);

@@ -58,8 +58,11 @@ static void usage(FILE *f) {
         "Publishing to a primary (DNS UPDATE, RFC 2136):\n"
         "      --send-update SERVER[@PORT]\n"
         "                           replace the rows' records at their owner names on\n"
-        "                           the primary SERVER (port 53), in transactions of at\n"
-        "                           most 1000 names, over TCP\n"
+        "                           the primary SERVER (port 53), over TCP, in atomic\n"
+        "                           transactions of at most one message (65,535 octets)\n"
+        "      --update-batch N     and at most N names each (default 1000)\n"
+        "      --pipeline N         up to N transactions in flight (default 1); each\n"
+        "                           requires the one before it (a TXT at _mimi-update.ZONE)\n"
         "      --tsig [ALG:]NAME:SECRET  sign the updates with this TSIG key (RFC 8945;\n"
         "                           default algorithm hmac-sha256)\n"
         "      --tsig-file FILE     or the key of a BIND key file (key \"NAME\" {...};)\n"
@@ -92,7 +95,7 @@ static void usage(FILE *f) {
 enum { O_FORMAT = 256, O_TTL, O_SERIAL, O_TEMPLATE, O_NS, O_CONTACT, O_APEX,
        O_NAPTR, O_NOLOWER, O_SKIP, O_UPDATE, O_DELETE, O_SIGN, O_KSK, O_ZSK, O_KEYS, O_NSEC3,
        O_INCEPTION, O_EXPIRATION, O_VALIDITY, O_THREADS, O_RESIGN, O_SEND, O_TSIG,
-       O_TSIG_FILE, O_DIFF };
+       O_TSIG_FILE, O_DIFF, O_BATCH, O_PIPELINE };
 
 static int parse_u32(const char *s, unsigned long max, uint32_t *out) {
   char *end;
@@ -207,6 +210,15 @@ static int write_zone(FILE *f, zg_table_t *t, const zg_opts_t *o, const zg_key_t
   return ferror(f) ? -1 : 0;
 }
 
+/* A count of 1..max, or a usage error naming the option and what it counts. */
+static int parse_count(const char *opt, const char *arg, unsigned long max, const char *what,
+                       uint32_t *out) {
+  if (parse_u32(arg, max, out) && *out > 0)
+    return 1;
+  fprintf(stderr, "mimi-zonegen: %s '%s': %s, 1-%lu\n", opt, arg, what, max);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   static const struct option lo[] = {
       {"origin", required_argument, NULL, 'z'},
@@ -228,6 +240,8 @@ int main(int argc, char **argv) {
       {"send-update", required_argument, NULL, O_SEND},
       {"tsig", required_argument, NULL, O_TSIG},
       {"tsig-file", required_argument, NULL, O_TSIG_FILE},
+      {"update-batch", required_argument, NULL, O_BATCH},
+      {"pipeline", required_argument, NULL, O_PIPELINE},
       {"sign", no_argument, NULL, O_SIGN},
       {"resign", no_argument, NULL, O_RESIGN},
       {"ksk", required_argument, NULL, O_KSK},
@@ -243,7 +257,7 @@ int main(int argc, char **argv) {
       {NULL, 0, NULL, 0},
   };
   zg_opts_t o;
-  zg_table_t t = {NULL, 0, 0, 0, NULL};
+  zg_table_t t = {NULL, 0, 0, 0, NULL}, old = {NULL, 0, 0, 0, NULL};
   zg_dels_t dels = {NULL, 0, 0};
   zg_key_t ksk, zsk;
   zg_tsig_t tsig;
@@ -251,8 +265,8 @@ int main(int argc, char **argv) {
              *diff = NULL;
   char changeset[65] = "";
   long bad, ok = 0;
-  int c, rc = EX_LOCAL, sign_opt = 0;
-  uint32_t days;
+  int c, rc = EX_LOCAL, sign_opt = 0, batch_opt = 0;
+  uint32_t days, u;
 
   memset(&o, 0, sizeof o);
   memset(&ksk, 0, sizeof ksk);
@@ -264,6 +278,8 @@ int main(int argc, char **argv) {
   o.serial_auto = 1;
   o.enum_apex = "e164.arpa";
   o.lowercase_variant = 1;
+  o.update_batch = 1000;
+  o.pipeline = 1;
   while ((c = getopt_long(argc, argv, "z:o:qhV", lo, NULL)) != -1) {
     switch (c) {
     case 'z': origin = optarg; break;
@@ -284,6 +300,18 @@ int main(int argc, char **argv) {
     case O_SEND: send = optarg; break;
     case O_TSIG: tsig_arg = optarg; break;
     case O_TSIG_FILE: tsig_file = optarg; break;
+    case O_BATCH:
+    case O_PIPELINE:
+      if (!parse_count(c == O_BATCH ? "--update-batch" : "--pipeline", optarg,
+                       c == O_BATCH ? 65535UL : 64UL,
+                       c == O_BATCH ? "names a transaction" : "transactions in flight", &u))
+        return EX_USAGE;
+      if (c == O_BATCH)
+        o.update_batch = u;
+      else
+        o.pipeline = u;
+      batch_opt = 1;
+      break;
     case O_TTL:
       if (!parse_u32(optarg, 2147483647UL, &o.ttl)) {
         fprintf(stderr, "mimi-zonegen: --ttl '%s': seconds, 0-2147483647 (RFC 2181 §8)\n",
@@ -393,6 +421,10 @@ int main(int argc, char **argv) {
       fprintf(stderr, "mimi-zonegen: --tsig: %s\n", terr);
       return EX_USAGE;
     }
+  }
+  if (batch_opt && !send) {
+    fputs("mimi-zonegen: --update-batch and --pipeline go with --send-update\n", stderr);
+    return EX_USAGE;
   }
   if (diff && !(o.update || send)) {
     fputs("mimi-zonegen: --diff works with --format lmdb --update or --send-update\n",
@@ -513,7 +545,7 @@ int main(int argc, char **argv) {
     }
   }
   if (diff) {
-    int d = zg_diff(&o, diff, &t, &dels);
+    int d = zg_diff(&o, diff, &t, &dels, send ? &old : NULL);
     if (d != 0) {
       rc = d == -2 ? EX_INPUT : EX_LOCAL;
       goto done;
@@ -530,7 +562,7 @@ int main(int argc, char **argv) {
     o.changeset = changeset;
   if (send) {
     int s = zg_send_updates(&o, send, tsig_arg || tsig_file ? &tsig : NULL, &t, &dels,
-                            changeset);
+                            diff ? &old : NULL, changeset);
     rc = s == 0 ? EX_OK : s == -1 ? EX_REFUSED : EX_LOCAL;
     goto done;
   }
@@ -594,6 +626,7 @@ done:
   zg_key_free(&zsk);
   memset(&tsig, 0, sizeof tsig);
   zg_table_free(&t);
+  zg_table_free(&old);
   free(o.origin);
   return rc;
 }

@@ -34,6 +34,8 @@ typedef struct {
   int64_t inception, expiration; /* -1: from --validity */
   uint32_t validity;      /* seconds */
   unsigned threads;       /* --threads, or the online CPUs */
+  size_t update_batch;    /* --update-batch: names a transaction at most */
+  unsigned pipeline;      /* --pipeline: transactions in flight at most */
 } zg_opts_t;
 
 /* One RR to write. key: canonical sort key (owner labels right to left,
