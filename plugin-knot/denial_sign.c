@@ -29,7 +29,7 @@ void mimi_keyring_free(mimi_keyring_t *kr) {
 
 mimi_keyring_t *mimi_keyring_load(const char *dir, const char *origin, const char **why) {
   mimi_keyring_t *kr = calloc(1, sizeof *kr);
-  char prefix[300], path[4096];
+  char path[4096];
   DIR *dh = NULL;
   struct dirent *e;
 
@@ -37,16 +37,13 @@ mimi_keyring_t *mimi_keyring_load(const char *dir, const char *origin, const cha
     *why = "out of memory";
     return NULL;
   }
-  snprintf(prefix, sizeof prefix, "K%s+013+", origin);
   if (!(dh = opendir(dir))) {
     *why = "the key directory cannot be read";
     goto fail;
   }
   while ((e = readdir(dh))) {
-    size_t l = strlen(e->d_name), pl = strlen(prefix);
     zg_key_t k;
-    if (l <= pl + 4 || strncasecmp(e->d_name, prefix, pl) != 0 ||
-        strcmp(e->d_name + l - 4, ".key") != 0)
+    if (!zg_is_key_file(e->d_name, origin))
       continue;
     if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
       continue;

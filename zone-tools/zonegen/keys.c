@@ -282,6 +282,13 @@ done:
   return rc;
 }
 
+int zg_is_key_file(const char *name, const char *origin) {
+  size_t l = strlen(name), ol = strlen(origin);
+  /* "K" origin "+013+" tag ".key" */
+  return l > ol + 10 && name[0] == 'K' && strncasecmp(name + 1, origin, ol) == 0 &&
+         strncmp(name + 1 + ol, "+013+", 5) == 0 && strcmp(name + l - 4, ".key") == 0;
+}
+
 int zg_key_load(zg_key_t *k, const char *path, const char *origin) {
   char *base = base_of(path), *pub = NULL, *priv = NULL, *ktext = NULL, *ptext = NULL;
   int rc = -1;
@@ -402,7 +409,7 @@ done:
 }
 
 int zg_keys_dir(zg_key_t *ksk, zg_key_t *zsk, const char *dir, const char *origin) {
-  char *prefix = NULL, *path = NULL;
+  char *path = NULL;
   DIR *dh = NULL;
   struct dirent *e;
   int nksk = 0, nzsk = 0, rc = -1;
@@ -412,20 +419,14 @@ int zg_keys_dir(zg_key_t *ksk, zg_key_t *zsk, const char *dir, const char *origi
     fprintf(stderr, "mimi-zonegen: --keys %s: %s\n", dir, strerror(errno));
     return -1;
   }
-  if (!(prefix = join("K", origin, "+013+"))) {
-    fprintf(stderr, "mimi-zonegen: out of memory\n");
-    return -1;
-  }
   if (!(dh = opendir(dir))) {
     fprintf(stderr, "mimi-zonegen: --keys %s: %s\n", dir, strerror(errno));
     goto done;
   }
   /* Reuse: every Kzone.+013+*.key there, by its flags (257 KSK, 256 ZSK). */
   while ((e = readdir(dh))) {
-    size_t l = strlen(e->d_name), pl = strlen(prefix);
     zg_key_t k;
-    if (l <= pl + 4 || strncasecmp(e->d_name, prefix, pl) != 0 ||
-        strcmp(e->d_name + l - 4, ".key") != 0)
+    if (!zg_is_key_file(e->d_name, origin))
       continue;
     free(path);
     if (!(path = join(dir, "/", e->d_name))) {
@@ -463,6 +464,5 @@ done:
   if (dh)
     closedir(dh);
   free(path);
-  free(prefix);
   return rc;
 }

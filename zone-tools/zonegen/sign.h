@@ -34,6 +34,9 @@ typedef struct {
 
 /* keys.c. Messages are printed (naming the file); 0 or -1. */
 int zg_key_load(zg_key_t *k, const char *path, const char *origin);
+/* Nonzero if a file name is a public key file of the zone's ECDSA P-256
+ * keys, K<origin>+013+<tag>.key (BIND's naming, which keymgr reads). */
+int zg_is_key_file(const char *name, const char *origin);
 /* The same from the two files' texts (untrusted: a fuzz target's entry);
  * pub and priv name them in messages. */
 int zg_key_parse(zg_key_t *k, const char *pub, const char *ktext, const char *priv,
