@@ -100,7 +100,7 @@ sort -k2,2 -k3,3 -k7,7n "$R" | awk -v nproc="$(nproc)" -v reps="$REPEAT" '
     ratio("mimi-cares", "floor-cares", "cold", 0.8)
     ratio("mimi-cares", "raw-cares", "warm", 0.9)
     print "reference (no target): bare raw c-ares asks for less than the protocol"
-    print "needs; floor-cares adds only the protocol's own work (owner-name hash,"
+    print "needs; floor-cares adds only the work of the protocol (owner-name hash,"
     print "DO bit, MIMI record parse; no cache, no engine):"
     ratio("mimi-cares", "raw-cares", "cold", 0)
     ratio("floor-cares", "raw-cares", "cold", 0)
