@@ -49,22 +49,20 @@ static int pcheck(mimi_query_t *q, mimi__sub_t *s, const mimi__answer_t *a) {
   return 1;
 }
 
-static mimi_status_t add_str(char ***arr, size_t **lens, size_t *n,
-                             const char *s, size_t len) {
-  char **na = realloc(*arr, (*n + 1) * sizeof *na);
+/* Append an ALPN id (any octets, len of them) to an endpoint. */
+static mimi_status_t add_alpn(mimi_endpoint_t *e, const char *s, size_t len) {
+  char **na = realloc(e->alpn, (e->nalpn + 1) * sizeof *na);
   if (!na)
     return MIMI_ENOMEM;
-  *arr = na;
-  if (lens) {
-    size_t *nl = realloc(*lens, (*n + 1) * sizeof *nl);
-    if (!nl)
-      return MIMI_ENOMEM;
-    *lens = nl;
-    nl[*n] = len;
-  }
-  if (!(na[*n] = mimi__strndup(s, len)))
+  e->alpn = na;
+  size_t *nl = realloc(e->alpn_len, (e->nalpn + 1) * sizeof *nl);
+  if (!nl)
     return MIMI_ENOMEM;
-  (*n)++;
+  e->alpn_len = nl;
+  nl[e->nalpn] = len;
+  if (!(na[e->nalpn] = mimi__strndup(s, len)))
+    return MIMI_ENOMEM;
+  e->nalpn++;
   return MIMI_OK;
 }
 
@@ -237,8 +235,7 @@ static void start_addr(mimi_query_t *q, long i) {
   e->port = p->port ? p->port : 443;
   e->sec = q->ps[i].path; /* the SVCB and HTTPS denials that led here */
   if (!e->target ||
-      add_str(&e->alpn, &e->alpn_len, &e->nalpn, DEFAULT_ALPN,
-              strlen(DEFAULT_ALPN)) != MIMI_OK ||
+      add_alpn(e, DEFAULT_ALPN, strlen(DEFAULT_ALPN)) != MIMI_OK ||
       mimi__provider_add_endpoint(p, e) != MIMI_OK) {
     if (p->neps == 0 || p->eps[p->neps - 1] != e)
       mimi__endpoint_free(e);
@@ -280,13 +277,12 @@ static mimi_status_t make_endpoint(mimi_query_t *q, mimi__sub_t *s,
     size_t len = 0;
     const char *id = mimi_svcb_alpn(r, i, &len);
     has_default |= len == strlen(DEFAULT_ALPN) && memcmp(id, DEFAULT_ALPN, len) == 0;
-    if (add_str(&e->alpn, &e->alpn_len, &e->nalpn, id, len) != MIMI_OK)
+    if (add_alpn(e, id, len) != MIMI_OK)
       goto nomem;
   }
   /* RFC 9460 §7.1.1: the default ALPN applies unless no-default-alpn. */
   if (!mimi_svcb_no_default_alpn(r) && !has_default &&
-      add_str(&e->alpn, &e->alpn_len, &e->nalpn, DEFAULT_ALPN,
-              strlen(DEFAULT_ALPN)) != MIMI_OK)
+      add_alpn(e, DEFAULT_ALPN, strlen(DEFAULT_ALPN)) != MIMI_OK)
     goto nomem;
   for (size_t i = 0; i < mimi_svcb_ipv4hint_count(r); i++) {
     char *t = NULL;

@@ -34,6 +34,7 @@ typedef struct {
   mimi__slot_state_t state;
   mimi__sub_t *sub;        /* AHEAD: the query in flight */
   mimi__held_t *held;      /* HELD: the query and its answer (owned) */
+  int cached;              /* sent at the start, answered from the cache */
 } mimi__slot_t;
 
 typedef struct {

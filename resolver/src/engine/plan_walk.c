@@ -175,21 +175,18 @@ void mimi__walk_advance(mimi_query_t *q, long prov, size_t i, mimi__out_t o) {
 mimi_status_t mimi__walk_start(mimi_query_t *q, long prov) {
   mimi__walk_t *w = mimi__walk_of(q, prov);
   mimi_status_t st = MIMI_OK;
-  /* Which steps' answers come from the answer cache, delivered before
-   * anything could come back from the network: nothing waits for those,
-   * so what depends on them is not sent ahead (a warm lookup sends
-   * nothing it does not need). */
-  uint8_t *cached = calloc(w->plan->n ? w->plan->n : 1, 1);
-  if (!cached || !(w->slot = calloc(w->plan->n ? w->plan->n : 1, sizeof *w->slot))) {
-    free(cached);
+  if (!(w->slot = calloc(w->plan->n ? w->plan->n : 1, sizeof *w->slot)))
     return MIMI_ENOMEM;
-  }
   for (size_t i = 0; i < w->plan->n && st == MIMI_OK; i++) {
     const mimi__plan_step_t *ps = &w->plan->v[i];
     mimi__slot_t *sl = &w->slot[i];
     mimi__sub_t *sub = NULL;
     int turn = ps->after == MIMI_PLAN_START;
-    if (!turn && (!q->ctx->parallel || cached[ps->after] ||
+    /* A step whose answer comes from the answer cache is delivered before
+     * anything could come back from the network: nothing waits for it, so
+     * what depends on it is not sent ahead (a warm lookup sends nothing
+     * it does not need). */
+    if (!turn && (!q->ctx->parallel || w->slot[ps->after].cached ||
                   w->slot[ps->after].state == MIMI__SLOT_IDLE))
       continue; /* waits for its turn */
     if (turn && w->sending)
@@ -197,11 +194,10 @@ mimi_status_t mimi__walk_start(mimi_query_t *q, long prov) {
     st = mimi__lookup_send(q, ps->name, ps->qtype, on_answer, prov, i, 0, &sub);
     if (st != MIMI_OK)
       break;
-    cached[i] = (uint8_t)sub->cached;
+    sl->cached = sub->cached;
     sl->state = turn ? MIMI__SLOT_TURN : MIMI__SLOT_AHEAD;
     sl->sub = turn ? NULL : sub;
     sub->ahead = !turn;
   }
-  free(cached);
   return st;
 }
