@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The README's demo: sample providers published with mimi-zonegen, served
-# by a local knotd (127.0.0.1, random high port) with mod-mimi and
-# mod-onlinesign, and looked up with mimi-lookup, DNSSEC-validated from the
-# demo's own trust anchors. Data: examples/demo/.
+# by a local knotd (127.0.0.1, random high port) with mod-mimi as
+# plugin-knot/knot-signed.conf.in deploys it (example.com) and beside it
+# mod-onlinesign (examples/demo/knot-demo.conf.in), and looked up with
+# mimi-lookup, DNSSEC-validated from the demo's own trust anchors.
+# Data: examples/demo/.
 #
 #   scripts/demo.sh [BUILDDIR]          run the tour, stop everything
 #   scripts/demo.sh [BUILDDIR] --shell  keep the server up for your own
@@ -30,7 +32,6 @@ rm -rf "$W"
 mkdir -p "$W"
 echo "mimi-dns demo (MIMI-DNS/1, experimental)"
 echo "1. Publishing the sample user lists with mimi-zonegen ..."
-"$G" --origin example.com --format lmdb -o "$W/db-example.com" "$DATA/users.csv"
 "$G" --origin e164.example --enum-apex e164.example --naptr --format lmdb -o "$W/db-e164.example" "$DATA/phones.csv"
 # A zone whose signatures are broken on purpose: signed by mimi-zonegen
 # (fresh keys in $W/keys), then tampered with; its DS from the KSK.
@@ -40,17 +41,24 @@ sed -i 's/a=mallory"/a=mallory-evil"/' "$W/broken.example.zone.signed"
 ksk=$(grep -l 'DNSKEY[[:space:]]*257' "$W"/keys/Kbroken.example.+013+*.key)
 ldns-key2ds -n -2 "$ksk" > "$W/broken.ds"
 
-knot_render "$DATA/knot-demo.conf.in" "MODULE=$MOD" "DB_USERS=$W/db-example.com" \
-  "DB_PHONES=$W/db-e164.example" "DATA=$DATA" "BROKEN=$W/broken.example.zone.signed" \
-  "server.user=$(id -un):$(id -gn)" > "$W/knot.tpl"
-echo "2. Starting knotd with mod-mimi and mod-onlinesign ..."
-knot_start_conf "$W/knot" "$W/knot.tpl" 5 example.com
-grep -q "serving MIMI records from $W/db-example.com" "$W/knot/knotd.log" ||
+# example.com as deployed: its database built and signed with the
+# template's arguments, the keys imported into knotd's key store; the
+# rest of the demo added to the same configuration.
+MIMI_BIN=$BIN MIMI_MODULE=$MOD knot_signed_prepare "$W/knot" example.com "$DATA/users.csv" \
+  "$DATA/example.com.zone" server.udp-workers=2 server.tcp-workers=2 server.background-workers=1
+zsk=$(grep -l 'DNSKEY[[:space:]]*256' "$KNOT_KEYS"/Kexample.com.+013+*.key | sed 's/.*+0*//; s/\.key$//')
+echo "   example.com: $KNOT_DB, signed by its ZSK $zsk (keys: $KNOT_KEYS)"
+knot_render "$DATA/knot-demo.conf.in" "DB_PHONES=$W/db-e164.example" "DATA=$DATA" \
+  "BROKEN=$W/broken.example.zone.signed" >> "$W/knot/knot.tpl"
+echo "2. Starting knotd with mod-mimi (signed database) and mod-onlinesign ..."
+knot_start_conf "$W/knot" "$W/knot/knot.tpl" 5 example.com
+grep -q "serving MIMI records from $KNOT_DB" "$W/knot/knotd.log" ||
   { echo "demo: mod-mimi did not load; see $W/knot/knotd.log" >&2; exit 1; }
 TA="$W/trust-anchors.ds"
-for z in example.com e164.example example.net example.org; do
+cat "$KNOT_DS" > "$TA"
+for z in e164.example example.net example.org; do
   keymgr -c "$W/knot/knot.conf" "$z" ds | grep ' 2 '
-done > "$TA"
+done >> "$TA"
 cat "$W/broken.ds" >> "$TA"
 SRV="127.0.0.1@$KNOT_PORT"
 echo "   knotd serves them on $SRV (PID $KNOT_PID); trust anchors: $TA"

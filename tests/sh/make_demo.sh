@@ -37,6 +37,20 @@ exec 3>"$T/in"   # keep the fifo open: the demo waits for Enter
 for i in $(seq 1 100); do grep -q "demo server is up" "$T/shell.out" && break; sleep 0.1; done
 pid=$(sed -n 's/.*(PID \([0-9]*\)).*/\1/p' "$T/shell.out" | head -1)
 [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && ok "demo-shell keeps knotd up" || fail "demo-shell keeps knotd up" "$(cat "$T/shell.out")"
+# example.com is served as plugin-knot/knot-signed.conf.in deploys it: the
+# stored signatures of the database (its ZSK), the denials mod-mimi signs.
+port=$(sed -n 's/.*serves them on 127.0.0.1@\([0-9]*\) .*/\1/p' "$T/shell.out" | head -1)
+zsk=$(sed -n 's/.*example.com: .*, signed by its ZSK \([0-9]*\) .*/\1/p' "$T/shell.out" | head -1)
+alice=$("$B/bin/mimi-lookup" --explain alice@example.com | awk '$1 == "1." { print $3; exit }')
+tags() { kdig @127.0.0.1 -p "$port" +dnssec +norec +time=2 +retry=1 +noall "+$3" "$1" "$2" 2>/dev/null |
+         awk '$4 == "RRSIG" { print $11 }' | sort -u | tr '\n' ' '; }
+[ -n "$zsk" ] && [ -n "$port" ] && [ "$(tags "$alice" TXT answer)" = "$zsk " ] \
+  && ok "demo: example.com answers carry the database's stored signatures (ZSK $zsk)" \
+  || fail "demo: signed deployment" "zsk '$zsk' port '$port' tags '$(tags "$alice" TXT answer)'"
+grep -q "module 'mod-mimi/users', signing denials with the ZSKs of" "$B/demo/knot/knotd.log" \
+  && [ "$(tags "x$alice" TXT authority)" = "$zsk " ] \
+  && ok "demo: example.com's denials signed by mod-mimi with the same ZSK" \
+  || fail "demo: denials" "$(tags "x$alice" TXT authority)" "$(grep mod-mimi "$B/demo/knot/knotd.log")"
 kill -INT "$demo"
 exec 3>&-
 wait "$demo" 2>/dev/null
