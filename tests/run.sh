@@ -28,6 +28,11 @@ run_one() { # label, command...
   if [ "$nok" -ne 0 ]; then
     progs_failed+=("$label")
     echo "FAIL $label ($ok passed, $nok failed, exit $rc)"
+    # The failed checks and their diagnostics first (a log viewer that
+    # shows only the start of a long output still shows why), then the end.
+    awk '/^not ok [0-9]+/ { p = 1; n = 0; print; next }
+         p && /^#/ && n < 20 { print; n++; next } { p = 0 }' "$out" | head -n 80 | sed 's/^/    /'
+    echo "    ... the last lines:"
     sed 's/^/    /' "$out" | tail -n 60
   else
     echo "PASS $label ($ok)"
