@@ -248,10 +248,9 @@ fail:
  * runs two at once). A query read-holds a lock for as long as it uses the
  * database; opening, reopening or remapping it write-holds them all: LMDB
  * needs no transaction active while an environment is remapped or closed.
- * The lock is striped by worker, each stripe on its own cache line: one
- * shared rwlock would bounce its line between the workers' cores at every
- * query (two atomic writes each), which cost a second worker a tenth of
- * its throughput; a worker now only writes the line of its own stripe. */
+ * The lock is striped by worker, each stripe on its own cache line: with
+ * one shared rwlock every query wrote (twice, atomically) a line all the
+ * workers' cores share; a worker now writes only its own stripe's line. */
 #define ENV_STRIPES 64u /* workers beyond share stripes (thread id modulo) */
 typedef struct {
   _Alignas(64) pthread_rwlock_t lock;
