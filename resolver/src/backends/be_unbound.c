@@ -146,10 +146,12 @@ static mimi_status_t configure(ubb_t *b, struct ub_ctx *ub, const mimi__be_confi
 
   /* Trust-anchor signalling (RFC 8145) tells every resolver on the way
    * which anchors this client holds, and costs a query per anchor.
-   * prefetch-key: the validator fetches a zone's DNSKEY as soon as it
-   * sees its DS, instead of when an answer needs it; without it, the
-   * validator often asked again for a DNSKEY the key prefetch below had
-   * just fetched (measured: +1 round trip in half the cold lookups). */
+   * prefetch-key: when iterating (from the root, or to the servers of a
+   * stub zone), unbound asks for a signed zone's DNSKEY together with the
+   * first query it sends to that zone's servers, instead of when the
+   * validator needs it. Through a forwarder (the servers given, the
+   * system's resolvers) unbound skips that step (seen with verbosity 4:
+   * no "schedule dnskey prefetch"); the key prefetch below covers it. */
   if (!set_opt(ub, "trust-anchor-signaling:", "no", err, errlen) ||
       !set_opt(ub, "qname-minimisation:", "no", err, errlen) ||
       !set_opt(ub, "val-log-level:", "2", err, errlen) ||
