@@ -135,6 +135,15 @@ has "mimi://chat.example.net/u/nonterminal" "mapping from the replacement name"
 expect 1 "number only under the second apex: not found with one apex" --no-endpoints +4930123456
 expect 0 "second apex" --no-endpoints --enum-apex e164.arpa --enum-apex enum.example.org +4930123456
 has "mimi://chat.example.net/u/%2B4930123456" "mapping from the second apex"
+# The keys of a chain below the anchor (example.org) go out top down, at
+# each zone the DS before the DNSKEY it authenticates (RFC 4035 section 5):
+# the order the validator uses them in, so that none is asked twice.
+expect 0 "trace: keys of a child zone" --no-endpoints --trace --enum-apex enum.example.org +4930123456
+has "mimi://chat.example.net/u/%2B4930123456" "child zone: the mapping"
+keys=$(printf '%s\n' "$LAST" | sed -n 's/^;; \([^ ]* [A-Z]*\): key of the validation chain.*/\1/p' | tr '\n' ',')
+want="example.org. DNSKEY,enum.example.org. DS,enum.example.org. DNSKEY,"
+[ "$keys" = "$want" ] && ok "trace: the anchor's DNSKEY, then the child's DS, then its DNSKEY" \
+  || fail "trace: the anchor's DNSKEY, then the child's DS, then its DNSKEY" "got $keys" "$LAST"
 
 # ---- endpoints -----------------------------------------------------------------------
 expect 0 "SVCB endpoint with TLSA" mimi://chat.example.net/u/x
