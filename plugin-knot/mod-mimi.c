@@ -517,6 +517,19 @@ static int put_one(knot_pkt_t *pkt, knot_rrset_t *rr, int *trunc) {
   return -1;
 }
 
+/* One RR (owner, type, ttl, rdata) into the packet. 0 or -1 (*trunc). */
+static int put_rr(knot_pkt_t *pkt, const knot_dname_t *owner, uint16_t type, uint32_t ttl,
+                  const uint8_t *rd, size_t rdlen, int *trunc) {
+  knot_rrset_t *rr = knot_rrset_new(owner, type, KNOT_CLASS_IN, ttl, &pkt->mm);
+  if (!rr)
+    return -1;
+  if (knot_rrset_add_rdata(rr, rd, (uint16_t)rdlen, &pkt->mm) != KNOT_EOK) {
+    knot_rrset_free(rr, &pkt->mm);
+    return -1;
+  }
+  return put_one(pkt, rr, trunc);
+}
+
 /* The seconds of now, for RRSIG validity (RFC 4034 §3.1.5). */
 static uint32_t wall_seconds(void) {
   struct timespec ts;
@@ -546,7 +559,6 @@ static int put_rrs(knot_pkt_t *pkt, knotd_qdata_t *qdata, const MDB_val *v,
   while ((got = mimi_lmdb_value_next(v->mv_data, v->mv_size, &o, &one)) == 1) {
     if (one.type == MIMI_LMDB_T_RRSIG) {
       uint32_t left, t = ttl;
-      knot_rrset_t *sig;
       /* The signature of an RRset not asked for, or not wanted. */
       if (!rr || !dnssec || one.rdlen < 2 ||
           (uint16_t)(one.rdata[0] << 8 | one.rdata[1]) != rr->type)
@@ -561,14 +573,7 @@ static int put_rrs(knot_pkt_t *pkt, knotd_qdata_t *qdata, const MDB_val *v,
       if (put_one(pkt, rr, trunc) != 0)
         return -1;
       rr = NULL;
-      if (!(sig = knot_rrset_new(qdata->name, KNOT_RRTYPE_RRSIG, KNOT_CLASS_IN, t,
-                                 &pkt->mm)))
-        return -1;
-      if (knot_rrset_add_rdata(sig, one.rdata, one.rdlen, &pkt->mm) != KNOT_EOK) {
-        knot_rrset_free(sig, &pkt->mm);
-        return -1;
-      }
-      if (put_one(pkt, sig, trunc) != 0)
+      if (put_rr(pkt, qdata->name, KNOT_RRTYPE_RRSIG, t, one.rdata, one.rdlen, trunc) != 0)
         return -1;
       added++;
       continue;
@@ -835,29 +840,9 @@ static knotd_in_state_t mimi_answer(knotd_in_state_t state, knot_pkt_t *pkt,
 static int put_rrsig(knot_pkt_t *pkt, const knot_dname_t *owner, const uint8_t *hdr,
                      size_t hlen, const uint8_t *sig, uint32_t ttl, int *trunc) {
   uint8_t rd[18 + MIMI_NAME_MAX + MIMI_SIG_LEN];
-  knot_rrset_t *rr = knot_rrset_new(owner, KNOT_RRTYPE_RRSIG, KNOT_CLASS_IN, ttl, &pkt->mm);
   memcpy(rd, hdr, hlen);
   memcpy(rd + hlen, sig, MIMI_SIG_LEN);
-  if (!rr)
-    return -1;
-  if (knot_rrset_add_rdata(rr, rd, (uint16_t)(hlen + MIMI_SIG_LEN), &pkt->mm) != KNOT_EOK) {
-    knot_rrset_free(rr, &pkt->mm);
-    return -1;
-  }
-  return put_one(pkt, rr, trunc);
-}
-
-/* One RR (owner, type, ttl, rdata) into the packet. 0 or -1 (*trunc). */
-static int put_rr(knot_pkt_t *pkt, const knot_dname_t *owner, uint16_t type, uint32_t ttl,
-                  const uint8_t *rd, size_t rdlen, int *trunc) {
-  knot_rrset_t *rr = knot_rrset_new(owner, type, KNOT_CLASS_IN, ttl, &pkt->mm);
-  if (!rr)
-    return -1;
-  if (knot_rrset_add_rdata(rr, rd, (uint16_t)rdlen, &pkt->mm) != KNOT_EOK) {
-    knot_rrset_free(rr, &pkt->mm);
-    return -1;
-  }
-  return put_one(pkt, rr, trunc);
+  return put_rr(pkt, owner, KNOT_RRTYPE_RRSIG, ttl, rd, hlen + MIMI_SIG_LEN, trunc);
 }
 
 /* The canonical SOA RDATA (RFC 4034 §6.2: its names in lower case) of
