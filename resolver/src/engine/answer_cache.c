@@ -142,7 +142,7 @@ const mimi__centry_t *mimi__cache_get(mimi__cache_t *c, const char *name,
 
 void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype,
                      const mimi__answer_t *a, int64_t now) {
-  size_t nl = strlen(name) + 1, data = 0, bytes;
+  size_t nl = strlen(name) + 1, bytes;
   uint32_t ttl = a->ttl > MAX_TTL ? MAX_TTL : a->ttl;
   mimi__centry_t *e, *old;
 
@@ -150,9 +150,7 @@ void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype,
   if (a->fail != MIMI_FAIL_NONE || a->sec == MIMI_DNSSEC_BOGUS || ttl == 0 ||
       (a->rcode != 0 && a->rcode != 3))
     return;
-  for (size_t i = 0; i < a->n; i++)
-    data += a->rdlen[i];
-  bytes = sizeof *e + nl + data + a->n * (sizeof(size_t) + sizeof(uint8_t *)) + 16;
+  bytes = sizeof *e + nl + mimi__rdata_bytes(a) + 16; /* 16: room to align */
   if (bytes > c->budget / 8)
     return; /* one answer must not push out much of the rest */
   uint64_t h = hash_key(name, qtype);
@@ -172,23 +170,37 @@ void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype,
   e->n = a->n;
   for (size_t i = 0; i < nl; i++)
     e->name[i] = (char)mimi__ascii_lower((unsigned char)name[i]);
-  /* Layout after the name: rdlen[], rdata pointers[], then the octets. */
+  /* After the name, aligned: the RDATA block. */
   uint8_t *p = (uint8_t *)e->name + nl;
   p += (uintptr_t)p % sizeof(size_t) ? sizeof(size_t) - (uintptr_t)p % sizeof(size_t) : 0;
-  e->rdlen = (size_t *)p;
-  e->rdata = (uint8_t **)(p + a->n * sizeof(size_t));
-  uint8_t *o = (uint8_t *)(e->rdata + a->n);
-  for (size_t i = 0; i < a->n; i++) {
-    e->rdlen[i] = a->rdlen[i];
-    e->rdata[i] = o;
-    if (a->rdlen[i])
-      memcpy(o, a->rdata[i], a->rdlen[i]);
-    o += a->rdlen[i];
-  }
+  (void)mimi__rdata_copy(a, p, &e->rdlen, &e->rdata);
   e->hnext = c->buckets[e->hash % c->nbuckets];
   c->buckets[e->hash % c->nbuckets] = e;
   lru_front(c, e);
   c->used += bytes;
+}
+
+size_t mimi__rdata_bytes(const mimi__answer_t *a) {
+  size_t bytes = a->n * (sizeof(size_t) + sizeof(uint8_t *));
+  for (size_t i = 0; i < a->n; i++)
+    bytes += a->rdlen[i];
+  return bytes;
+}
+
+char *mimi__rdata_copy(const mimi__answer_t *a, void *p, size_t **rdlen, uint8_t ***rdata) {
+  size_t *len = p;
+  uint8_t **rd = (uint8_t **)(len + a->n);
+  uint8_t *o = (uint8_t *)(rd + a->n);
+  for (size_t i = 0; i < a->n; i++) {
+    len[i] = a->rdlen[i];
+    rd[i] = o;
+    if (a->rdlen[i])
+      memcpy(o, a->rdata[i], a->rdlen[i]);
+    o += a->rdlen[i];
+  }
+  *rdlen = len;
+  *rdata = rd;
+  return (char *)o;
 }
 
 void mimi__cache_answer(const mimi__centry_t *e, int64_t now, mimi__answer_t *a) {

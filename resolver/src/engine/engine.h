@@ -37,6 +37,12 @@ void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype,
                      const mimi__answer_t *a, int64_t now);
 /* An answer pointing into the entry. */
 void mimi__cache_answer(const mimi__centry_t *e, int64_t now, mimi__answer_t *a);
+/* An answer's RDATA kept in one block (the cache's entries, the held
+ * answers of plan_walk.c): the lengths, the pointers, then the octets.
+ * Its size; and the copy into p (aligned for size_t), *rdlen and *rdata
+ * set to the block's arrays; returns the end of the block. */
+size_t mimi__rdata_bytes(const mimi__answer_t *a);
+char *mimi__rdata_copy(const mimi__answer_t *a, void *p, size_t **rdlen, uint8_t ***rdata);
 
 /* ---- Context ----------------------------------------------------------- */
 

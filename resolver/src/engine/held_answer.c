@@ -15,31 +15,20 @@ static size_t align(size_t n) {
 }
 
 mimi__held_t *mimi__held_new(const mimi__sub_t *s, const mimi__answer_t *a) {
-  size_t data = 0, name = strlen(s->name) + 1,
-         why = a->why ? strlen(a->why) + 1 : 0,
+  size_t name = strlen(s->name) + 1, why = a->why ? strlen(a->why) + 1 : 0,
          srv = a->server ? strlen(a->server) + 1 : 0;
-  for (size_t i = 0; i < a->n; i++)
-    data += a->rdlen[i];
-  size_t bytes = align(sizeof(mimi__held_t)) +
-                 a->n * (sizeof(size_t) + sizeof(uint8_t *)) + data + name + why + srv;
+  size_t bytes = align(sizeof(mimi__held_t)) + mimi__rdata_bytes(a) + name + why + srv;
   mimi__held_t *h = malloc(bytes);
+  size_t *len;
+  uint8_t **rd;
   if (!h)
     return NULL;
   h->sub = *s;
   h->sub.prev = h->sub.next = h->sub.dprev = h->sub.dnext = NULL;
   h->a = *a;
-  size_t *len = (size_t *)((char *)h + align(sizeof(mimi__held_t)));
-  const uint8_t **rd = (const uint8_t **)(len + a->n);
-  char *o = (char *)(rd + a->n);
-  for (size_t i = 0; i < a->n; i++) {
-    len[i] = a->rdlen[i];
-    rd[i] = (const uint8_t *)o;
-    if (a->rdlen[i])
-      memcpy(o, a->rdata[i], a->rdlen[i]);
-    o += a->rdlen[i];
-  }
+  char *o = mimi__rdata_copy(a, (char *)h + align(sizeof(mimi__held_t)), &len, &rd);
   h->a.rdlen = len;
-  h->a.rdata = rd;
+  h->a.rdata = (const uint8_t *const *)rd;
   h->sub.name = memcpy(o, s->name, name);
   o += name;
   if (why) {
