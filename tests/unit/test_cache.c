@@ -27,6 +27,17 @@ static mimi__answer_t answer(int rcode, mimi_dnssec_t sec, uint32_t ttl,
   return a;
 }
 
+/* The engine computes a key's hash once per query; so do these. */
+static const mimi__centry_t *get(mimi__cache_t *c, const char *name, uint16_t qtype,
+                                 int64_t now) {
+  return mimi__cache_get(c, name, qtype, mimi__cache_hash(name, qtype), now);
+}
+
+static void put(mimi__cache_t *c, const char *name, uint16_t qtype, const mimi__answer_t *a,
+                int64_t now) {
+  mimi__cache_put(c, name, qtype, mimi__cache_hash(name, qtype), a, now);
+}
+
 static void test_put_get(void **state) {
   (void)state;
   static const uint8_t r0[] = "\x07v=MIMI1", r1[] = "\x03" "abc";
@@ -35,12 +46,12 @@ static void test_put_get(void **state) {
   mimi__cache_t *c = mimi__cache_new(1 << 20);
   mimi__answer_t a = answer(0, MIMI_DNSSEC_SECURE, 60, rd, len, 2), b;
   assert_non_null(c);
-  assert_null(mimi__cache_get(c, "a.example.", 16, 1000));
-  mimi__cache_put(c, "A.Example.", 16, &a, 1000);
+  assert_null(get(c, "a.example.", 16, 1000));
+  put(c, "A.Example.", 16, &a, 1000);
   /* Names compare case-insensitively; types do not mix. */
-  const mimi__centry_t *e = mimi__cache_get(c, "a.EXAMPLE.", 16, 2000);
+  const mimi__centry_t *e = get(c, "a.EXAMPLE.", 16, 2000);
   assert_non_null(e);
-  assert_null(mimi__cache_get(c, "a.example.", 1, 2000));
+  assert_null(get(c, "a.example.", 1, 2000));
   mimi__cache_answer(e, 31000, &b);
   assert_int_equal(b.rcode, 0);
   assert_int_equal(b.sec, MIMI_DNSSEC_SECURE);
@@ -50,7 +61,45 @@ static void test_put_get(void **state) {
   assert_int_equal(b.rdlen[1], 4);
   assert_memory_equal(b.rdata[1], r1, 4);
   /* Expired after its TTL. */
-  assert_null(mimi__cache_get(c, "a.example.", 16, 61000));
+  assert_null(get(c, "a.example.", 16, 61000));
+  mimi__cache_free(c);
+}
+
+/* The key ignores ASCII case, and only ASCII case, at every length and
+ * position (the hash folds eight octets at a time). */
+static void test_hash_case(void **state) {
+  (void)state;
+  char a[40], b[40];
+  for (size_t n = 1; n < sizeof a; n++) {
+    for (size_t i = 0; i < n; i++) {
+      a[i] = (char)('a' + (i * 7) % 26);
+      b[i] = (char)(i % 3 ? a[i] - 'a' + 'A' : a[i]);
+    }
+    a[n] = b[n] = '\0';
+    assert_true(mimi__cache_hash(a, 16) == mimi__cache_hash(b, 16));
+    assert_true(mimi__cache_hash(a, 16) != mimi__cache_hash(a, 1));
+    /* One octet changed, anywhere: another key. */
+    for (size_t i = 0; i < n; i++) {
+      b[i] = '0';
+      assert_true(mimi__cache_hash(a, 16) != mimi__cache_hash(b, 16));
+      b[i] = a[i];
+    }
+  }
+  /* Octets next to the letters, and letters with the high bit set, are not
+   * folded: '@' is not '`', '[' is not '{', 0xC1 is not 0xE1. */
+  assert_true(mimi__cache_hash("x@y", 16) != mimi__cache_hash("x`y", 16));
+  assert_true(mimi__cache_hash("x[y", 16) != mimi__cache_hash("x{y", 16));
+  assert_true(mimi__cache_hash("x\xc1y", 16) != mimi__cache_hash("x\xe1y", 16));
+  /* A key that differs only in case finds the entry, one that differs by
+   * 0x20 elsewhere does not. */
+  static const uint8_t r0[] = "\x07v=MIMI1";
+  const uint8_t *rd[] = {r0};
+  const size_t len[] = {8};
+  mimi__cache_t *c = mimi__cache_new(1 << 20);
+  mimi__answer_t x = answer(0, MIMI_DNSSEC_SECURE, 60, rd, len, 1);
+  put(c, "ab@cdefghijklmnopqrstuvwxyz.example.", 16, &x, 0);
+  assert_non_null(get(c, "AB@CDEFGHIJKLMNOPQRSTUVWXYZ.EXAMPLE.", 16, 1));
+  assert_null(get(c, "ab`cdefghijklmnopqrstuvwxyz.example.", 16, 1));
   mimi__cache_free(c);
 }
 
@@ -58,22 +107,22 @@ static void test_not_cached(void **state) {
   (void)state;
   mimi__cache_t *c = mimi__cache_new(1 << 20);
   mimi__answer_t a = answer(0, MIMI_DNSSEC_BOGUS, 60, NULL, NULL, 0);
-  mimi__cache_put(c, "bogus.example.", 16, &a, 0);
-  assert_null(mimi__cache_get(c, "bogus.example.", 16, 1));
+  put(c, "bogus.example.", 16, &a, 0);
+  assert_null(get(c, "bogus.example.", 16, 1));
   a = answer(2, MIMI_DNSSEC_SECURE, 60, NULL, NULL, 0); /* SERVFAIL */
-  mimi__cache_put(c, "sf.example.", 16, &a, 0);
-  assert_null(mimi__cache_get(c, "sf.example.", 16, 1));
+  put(c, "sf.example.", 16, &a, 0);
+  assert_null(get(c, "sf.example.", 16, 1));
   a = answer(-1, MIMI_DNSSEC_UNCHECKED, 60, NULL, NULL, 0);
   a.fail = MIMI_FAIL_TIMEOUT;
-  mimi__cache_put(c, "to.example.", 16, &a, 0);
-  assert_null(mimi__cache_get(c, "to.example.", 16, 1));
+  put(c, "to.example.", 16, &a, 0);
+  assert_null(get(c, "to.example.", 16, 1));
   a = answer(0, MIMI_DNSSEC_SECURE, 0, NULL, NULL, 0); /* TTL 0 */
-  mimi__cache_put(c, "zero.example.", 16, &a, 0);
-  assert_null(mimi__cache_get(c, "zero.example.", 16, 0));
+  put(c, "zero.example.", 16, &a, 0);
+  assert_null(get(c, "zero.example.", 16, 0));
   /* NXDOMAIN (RFC 2308) is kept, with its status. */
   a = answer(3, MIMI_DNSSEC_INSECURE, 300, NULL, NULL, 0);
-  mimi__cache_put(c, "nx.example.", 16, &a, 0);
-  const mimi__centry_t *e = mimi__cache_get(c, "nx.example.", 16, 1);
+  put(c, "nx.example.", 16, &a, 0);
+  const mimi__centry_t *e = get(c, "nx.example.", 16, 1);
   assert_non_null(e);
   mimi__answer_t b;
   mimi__cache_answer(e, 1, &b);
@@ -81,9 +130,9 @@ static void test_not_cached(void **state) {
   assert_int_equal(b.sec, MIMI_DNSSEC_INSECURE);
   /* A huge TTL is capped at a day. */
   a = answer(0, MIMI_DNSSEC_SECURE, 4000000000u, NULL, NULL, 0);
-  mimi__cache_put(c, "long.example.", 16, &a, 0);
-  assert_non_null(mimi__cache_get(c, "long.example.", 16, 86399000));
-  assert_null(mimi__cache_get(c, "long.example.", 16, 86400000));
+  put(c, "long.example.", 16, &a, 0);
+  assert_non_null(get(c, "long.example.", 16, 86399000));
+  assert_null(get(c, "long.example.", 16, 86400000));
   mimi__cache_free(c);
 }
 
@@ -100,7 +149,7 @@ static void test_eviction(void **state) {
   char name[64];
   for (int i = 0; i < 20000; i++) {
     snprintf(name, sizeof name, "n%d.example.", i);
-    mimi__cache_put(c, name, 16, &a, 0);
+    put(c, name, 16, &a, 0);
   }
   /* The budget holds, as counted (full to within one entry) and as the
    * heap sees it: entries, their allocation overhead and the buckets (one
@@ -113,12 +162,12 @@ static void test_eviction(void **state) {
     if (grown > (1 << 20) + (1 << 20) / 4 + ((1 << 20) / 512) * sizeof(void *))
       fail_msg("the cache holds %zu heap octets for a budget of %d", grown, 1 << 20);
   }
-  assert_non_null(mimi__cache_get(c, "n19999.example.", 16, 1));
-  assert_null(mimi__cache_get(c, "n0.example.", 16, 1));
+  assert_non_null(get(c, "n19999.example.", 16, 1));
+  assert_null(get(c, "n0.example.", 16, 1));
   int kept = 0;
   for (int i = 0; i < 20000; i++) {
     snprintf(name, sizeof name, "n%d.example.", i);
-    kept += mimi__cache_get(c, name, 16, 1) != NULL;
+    kept += get(c, name, 16, 1) != NULL;
   }
   assert_true(kept > 1000 && kept < 20000);
   mimi__cache_free(c);
@@ -127,6 +176,7 @@ static void test_eviction(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_put_get),
+      cmocka_unit_test(test_hash_case),
       cmocka_unit_test(test_not_cached),
       cmocka_unit_test(test_eviction),
   };

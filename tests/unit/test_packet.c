@@ -410,6 +410,8 @@ static void test_name_to_wire(void **state) {
   assert_int_equal(mimi__name_to_wire(".", w, sizeof w, &n), 0);
   assert_int_equal(n, 1);
   assert_int_equal(mimi__name_to_wire("a..b", w, sizeof w, &n), -1);
+  assert_int_equal(mimi__name_to_wire("", w, sizeof w, &n), -1);
+  assert_int_equal(mimi__name_to_wire("a\\", w, sizeof w, &n), -1); /* a lone escape */
   assert_int_equal(mimi__name_to_wire("\\256.", w, sizeof w, &n), -1);
   char big[300];
   memset(big, 'x', 64);

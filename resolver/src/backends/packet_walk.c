@@ -29,7 +29,7 @@ void mimi__packet_clear(mimi__packet_t *p) {
 }
 
 int mimi__name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len) {
-  size_t o = 0, lab = 0;
+  size_t o = 0, lab;
   const char *p = name;
   if (strcmp(name, ".") == 0) {
     if (cap < 1)
@@ -38,44 +38,45 @@ int mimi__name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len) 
     *len = 1;
     return 0;
   }
-  if (cap < 2)
-    return -1;
-  out[o++] = 0; /* length of the first label, filled in below */
-  for (; *p; p++) {
-    int c = (unsigned char)*p;
-    if (c == '.') {
-      if (o - lab - 1 == 0 || o - lab - 1 > 63)
+  for (;;) {
+    /* A label: its length octet, filled in at its end; the plain runs are
+     * copied whole (strcspn), the escapes (RFC 1035 §5.1) one by one. */
+    lab = o;
+    if (o + 1 >= cap)
+      return -1;
+    out[o++] = 0;
+    for (;;) {
+      size_t run = strcspn(p, ".\\");
+      if (run >= cap - o)
         return -1;
-      out[lab] = (uint8_t)(o - lab - 1);
-      if (!p[1])
+      memcpy(out + o, p, run);
+      o += run;
+      p += run;
+      if (*p != '\\')
         break;
-      lab = o;
-      if (o + 1 >= cap)
-        return -1;
-      out[o++] = 0;
-      continue;
-    }
-    if (c == '\\') {
+      int c;
       if (p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[3] >= '0' &&
           p[3] <= '9') {
         c = (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
         if (c > 255)
           return -1;
-        p += 3;
+        p += 4;
       } else if (p[1]) {
-        c = (unsigned char)*++p;
+        c = (unsigned char)p[1];
+        p += 2;
       } else {
         return -1;
       }
+      if (o + 1 >= cap)
+        return -1;
+      out[o++] = (uint8_t)c;
     }
-    if (o + 1 >= cap)
-      return -1;
-    out[o++] = (uint8_t)c;
-  }
-  if (out[lab] == 0 && o - lab - 1 > 0) { /* no trailing dot */
-    if (o - lab - 1 > 63)
+    if (o - lab - 1 == 0 || o - lab - 1 > 63)
       return -1;
     out[lab] = (uint8_t)(o - lab - 1);
+    if (!*p || !p[1])
+      break; /* the end, with or without the root's dot */
+    p++;
   }
   if (o + 1 > cap || o + 1 > MIMI_MAX_NAME_WIRE)
     return -1;
@@ -132,6 +133,8 @@ static int read_name(const uint8_t *m, size_t len, size_t *off, uint8_t *out,
 static int name_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen) {
   if (alen != blen)
     return 0;
+  if (memcmp(a, b, alen) == 0)
+    return 1; /* the usual case: the question echoed as it was sent */
   for (size_t i = 0; i < alen; i++)
     if (mimi__ascii_lower(a[i]) != mimi__ascii_lower(b[i]))
       return 0;

@@ -29,11 +29,14 @@ mimi__cache_t *mimi__cache_new(size_t budget);
 void mimi__cache_free(mimi__cache_t *c);
 /* Octets the entries take, as counted against the budget. */
 size_t mimi__cache_used(const mimi__cache_t *c);
+/* The hash of the key (name ignoring ASCII case, qtype), which get and put
+ * take: a query computes it once for both. */
+uint64_t mimi__cache_hash(const char *name, uint16_t qtype);
 /* A live entry, or NULL. Valid until the next put. */
 const mimi__centry_t *mimi__cache_get(mimi__cache_t *c, const char *name,
-                                      uint16_t qtype, int64_t now);
+                                      uint16_t qtype, uint64_t hash, int64_t now);
 /* Keep an answer the engine may use (no failure, not bogus) for its TTL. */
-void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype,
+void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype, uint64_t hash,
                      const mimi__answer_t *a, int64_t now);
 /* An answer pointing into the entry. */
 void mimi__cache_answer(const mimi__centry_t *e, int64_t now, mimi__answer_t *a);

@@ -94,7 +94,7 @@ void mimi__lookups_deliver_deferred(mimi_ctx_t *ctx) {
     const mimi__centry_t *e;
     mimi__answer_t a;
     mimi__deferred_unlink(ctx, s);
-    if ((e = mimi__cache_get(ctx->cache, s->name, s->qtype, now))) {
+    if ((e = mimi__cache_get(ctx->cache, s->name, s->qtype, s->chash, now))) {
       mimi__cache_answer(e, now, &a);
       mimi__sub_on_answer(s, &a);
       continue;

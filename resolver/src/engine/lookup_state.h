@@ -58,8 +58,9 @@ struct mimi__sub {
   mimi_query_t *q;
   mimi__sub_t *prev, *next;
   void *qid;          /* the backend's handle */
-  char *name;
+  char *name;         /* points after the struct, in its block */
   uint16_t qtype;
+  uint64_t chash;     /* mimi__cache_hash(name, qtype), with a cache */
   mimi__sub_fn fn;
   long prov;          /* whose plan: provider index, or -1 (identifier) */
   size_t step;        /* the plan step it serves */

@@ -23,7 +23,6 @@ static void sub_unlink(mimi_query_t *q, mimi__sub_t *s) {
 }
 
 static void sub_free(mimi__sub_t *s) {
-  free(s->name);
   free(s);
 }
 
@@ -84,7 +83,7 @@ void mimi__sub_on_answer(void *arg, const mimi__answer_t *a) {
     a = &nodata;
   }
   if (!s->cached && q->ctx->cache)
-    mimi__cache_put(q->ctx->cache, s->name, s->qtype, a, mimi__now_ms());
+    mimi__cache_put(q->ctx->cache, s->name, s->qtype, s->chash, a, mimi__now_ms());
   sub_unlink(q, s);
   trace(q, s, a->rcode, a->sec, a->server, a->n);
   q->refs++;
@@ -100,12 +99,13 @@ mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
                                 uint16_t qtype, mimi__sub_fn fn, long prov,
                                 size_t step, int steps, mimi__sub_t **out) {
   mimi_ctx_t *ctx = q->ctx;
-  mimi__sub_t *s = calloc(1, sizeof *s);
+  size_t nl = strlen(name) + 1;
+  /* The name right after the query, in the same block. */
+  mimi__sub_t *s = calloc(1, sizeof *s + nl);
   mimi_status_t st;
-  if (!s || !(s->name = mimi__strdup(name))) {
-    free(s);
+  if (!s)
     return MIMI_ENOMEM;
-  }
+  s->name = memcpy(s + 1, name, nl);
   s->q = q;
   s->qtype = qtype;
   s->fn = fn;
@@ -114,7 +114,9 @@ mimi_status_t mimi__lookup_send(mimi_query_t *q, const char *name,
   s->steps = steps;
   s->t0 = mimi__now_ms();
   s->trace_i = -1;
-  if (ctx->cache && mimi__cache_get(ctx->cache, name, qtype, s->t0)) {
+  if (ctx->cache)
+    s->chash = mimi__cache_hash(name, qtype);
+  if (ctx->cache && mimi__cache_get(ctx->cache, name, qtype, s->chash, s->t0)) {
     /* Delivered from mimi_ctx_process(), never from inside this call. */
     s->cached = 1;
     s->dnext = ctx->deferred;
