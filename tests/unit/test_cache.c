@@ -103,6 +103,50 @@ static void test_hash_case(void **state) {
   mimi__cache_free(c);
 }
 
+/* The entries' memory: blocks reused by size class, aligned, apart; the
+ * large ones and those past the cap from the heap (released to it). */
+static void test_arena(void **state) {
+  (void)state;
+  enum { N = 2320 };
+  static uint8_t *p[N];
+  /* Room for the first chunk (256 KiB) and one more (2 MiB). */
+  mimi__arena_t *a = mimi__arena_new(((size_t)256 << 10) + ((size_t)2 << 20));
+  assert_non_null(a);
+  uint8_t *x = mimi__arena_alloc(a, 100);
+  assert_true(mimi__arena_owns(a, x));
+  mimi__arena_release(a, x, 100);
+  assert_ptr_equal(mimi__arena_alloc(a, 97), x);  /* the same class: reused */
+  uint8_t *y = mimi__arena_alloc(a, 200);         /* another class: not */
+  assert_true(y != x && mimi__arena_owns(a, y));
+  mimi__arena_release(a, x, 97);
+  mimi__arena_release(a, y, 200);
+  uint8_t *big = mimi__arena_alloc(a, MIMI__ARENA_MAX_BLOCK + 1);
+  assert_non_null(big);
+  assert_false(mimi__arena_owns(a, big));
+  mimi__arena_release(a, big, MIMI__ARENA_MAX_BLOCK + 1);
+  /* Fill both chunks with the largest blocks, then some: those come from
+   * the heap. Each block keeps what was written to it. */
+  size_t owned = 0;
+  for (size_t i = 0; i < N; i++) {
+    assert_non_null(p[i] = mimi__arena_alloc(a, MIMI__ARENA_MAX_BLOCK));
+    assert_int_equal((uintptr_t)p[i] % 16, 0);
+    memset(p[i], (int)(i & 0xff), MIMI__ARENA_MAX_BLOCK);
+    owned += (size_t)mimi__arena_owns(a, p[i]);
+  }
+  /* The two blocks freed above are of other classes: the first chunk holds
+   * 255 more (112 + 208 octets are taken), the second 2048. */
+  assert_int_equal(owned, 255 + 2048);
+  assert_true(mimi__arena_owns(a, p[254]) && mimi__arena_owns(a, p[255]));
+  assert_int_equal((uintptr_t)p[255] % ((size_t)2 << 20), 0); /* aligned */
+  assert_false(mimi__arena_owns(a, p[N - 1]));
+  for (size_t i = 0; i < N; i++) {
+    for (size_t k = 0; k < MIMI__ARENA_MAX_BLOCK; k += 97)
+      assert_int_equal(p[i][k], (uint8_t)(i & 0xff));
+    mimi__arena_release(a, p[i], MIMI__ARENA_MAX_BLOCK);
+  }
+  mimi__arena_free(a);
+}
+
 static void test_not_cached(void **state) {
   (void)state;
   mimi__cache_t *c = mimi__cache_new(1 << 20);
@@ -177,6 +221,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_put_get),
       cmocka_unit_test(test_hash_case),
+      cmocka_unit_test(test_arena),
       cmocka_unit_test(test_not_cached),
       cmocka_unit_test(test_eviction),
   };

@@ -35,6 +35,7 @@ struct mimi__centry {
 };
 
 struct mimi__cache {
+  mimi__arena_t *arena;        /* the entries' memory */
   mimi__centry_t **buckets;
   size_t nbuckets, used, budget;
   mimi__centry_t *lru_head, *lru_tail;
@@ -82,7 +83,9 @@ mimi__cache_t *mimi__cache_new(size_t budget) {
    * of the budget in bucket pointers. (One per 4 KiB gave chains of ~10 and
    * a cache miss per link: 5% of a cold lookup's CPU.) */
   c->nbuckets = budget / 512 > MIN_BUCKETS ? budget / 512 : MIN_BUCKETS;
-  if (!(c->buckets = calloc(c->nbuckets, sizeof *c->buckets))) {
+  if (!(c->buckets = calloc(c->nbuckets, sizeof *c->buckets)) ||
+      !(c->arena = mimi__arena_new(budget + ((size_t)2 << 20)))) {
+    free(c->buckets);
     free(c);
     return NULL;
   }
@@ -119,7 +122,7 @@ static void drop(mimi__cache_t *c, mimi__centry_t *e) {
     *p = e->hnext;
   lru_unlink(c, e);
   c->used -= e->bytes;
-  free(e);
+  mimi__arena_release(c->arena, e, e->bytes);
 }
 
 void mimi__cache_free(mimi__cache_t *c) {
@@ -128,6 +131,7 @@ void mimi__cache_free(mimi__cache_t *c) {
   while (c->lru_head)
     drop(c, c->lru_head);
   free(c->buckets);
+  mimi__arena_free(c->arena);
   free(c);
 }
 
@@ -179,7 +183,7 @@ void mimi__cache_put(mimi__cache_t *c, const char *name, uint16_t qtype, uint64_
   while (c->used + bytes > c->budget && c->lru_tail)
     drop(c, c->lru_tail);
   /* Every field is set below: no need to clear the (mostly RDATA) block. */
-  if (!(e = malloc(bytes)))
+  if (!(e = mimi__arena_alloc(c->arena, bytes)))
     return; /* a cache may forget */
   e->hash = hash;
   e->qtype = qtype;

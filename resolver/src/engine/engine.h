@@ -25,6 +25,19 @@
 typedef struct mimi__cache mimi__cache_t;
 typedef struct mimi__centry mimi__centry_t;
 
+/* The memory of the cache's entries (cache_arena.c): blocks from 2 MiB
+ * chunks advised to be huge pages, at most cap octets of chunks, then the
+ * heap; blocks larger than MIMI__ARENA_MAX_BLOCK always from the heap.
+ * Release takes the size given to alloc. Not thread-safe (one context). */
+#define MIMI__ARENA_MAX_BLOCK 1024
+typedef struct mimi__arena mimi__arena_t;
+mimi__arena_t *mimi__arena_new(size_t cap);
+void mimi__arena_free(mimi__arena_t *a);
+void *mimi__arena_alloc(mimi__arena_t *a, size_t bytes);
+void mimi__arena_release(mimi__arena_t *a, void *p, size_t bytes);
+/* Whether p lies in one of its chunks (else it came from the heap). */
+int mimi__arena_owns(const mimi__arena_t *a, const void *p);
+
 mimi__cache_t *mimi__cache_new(size_t budget);
 void mimi__cache_free(mimi__cache_t *c);
 /* Octets the entries take, as counted against the budget. */
