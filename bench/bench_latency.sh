@@ -9,8 +9,9 @@
 # A signed hierarchy served by one knotd on loopback: a fake root ".",
 # the TLD "bench.", leaves users.bench (handles), e164.bench (ENUM apex),
 # prov.bench (providers: A/AAAA only; SVCB ServiceMode to another target;
-# an AliasMode chain). bench/delay_proxy.py holds every answer for one RTT
-# and logs every query that goes through it. Two paths:
+# an AliasMode chain). bench/delay_proxy.py answers every query one RTT
+# after it came in (knotd's time is part of the round trip, not added to
+# it) and logs every query that goes through it. Two paths:
 #   zone anchors   mimi-lookup -> proxy -> knotd, trust anchors = the DS
 #                  of the leaf zones (as the tests use them)
 #   root anchor    mimi-lookup -> proxy -> a local validating unbound

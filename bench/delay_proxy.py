@@ -6,8 +6,10 @@
 
 Listens on 127.0.0.1 (UDP and TCP, a free port written to PORTFILE once
 ready), forwards each query to 127.0.0.1@UPSTREAM_PORT and sends the answer
-back DELAY_MS later: what a client feels on a network where every round
-trip to its resolver costs DELAY_MS. Appends one line per query to LOG
+back DELAY_MS after the query came in: what a client feels on a network
+where every round trip to its resolver costs DELAY_MS. The upstream's time
+to answer (and this proxy's, in Python) is part of that round trip, not
+added to it; an answer that takes longer than DELAY_MS goes back at once. Appends one line per query to LOG
 ("<monotonic ms> <proto> <qname> <qtype>"), so a benchmark counts what went
 on the wire. Loopback only; runs until killed.
 """
@@ -50,9 +52,10 @@ class Udp(asyncio.DatagramProtocol):
 
     def datagram_received(self, data, addr):
         log("udp", data)
-        asyncio.ensure_future(self.forward(data, addr))
+        due = asyncio.get_running_loop().time() + DELAY
+        asyncio.ensure_future(self.forward(data, addr, due))
 
-    async def forward(self, data, addr):
+    async def forward(self, data, addr, due):
         loop = asyncio.get_running_loop()
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setblocking(False)
@@ -64,7 +67,7 @@ class Udp(asyncio.DatagramProtocol):
             return
         finally:
             s.close()
-        await asyncio.sleep(DELAY)
+        await asyncio.sleep(max(0.0, due - loop.time()))
         self.t.sendto(answer, addr)
 
 
@@ -74,13 +77,15 @@ async def tcp_client(reader, writer):
             n = struct.unpack("!H", await reader.readexactly(2))[0]
             data = await reader.readexactly(n)
             log("tcp", data)
+            loop = asyncio.get_running_loop()
+            due = loop.time() + DELAY
             ur, uw = await asyncio.open_connection(*UP)
             uw.write(struct.pack("!H", n) + data)
             await uw.drain()
             m = struct.unpack("!H", await ur.readexactly(2))[0]
             answer = await ur.readexactly(m)
             uw.close()
-            await asyncio.sleep(DELAY)
+            await asyncio.sleep(max(0.0, due - loop.time()))
             writer.write(struct.pack("!H", m) + answer)
             await writer.drain()
     except (asyncio.IncompleteReadError, OSError):
