@@ -52,9 +52,9 @@ static uint64_t fold8(uint64_t w) {
   return w | (((ge_a ^ gt_z) & ~w & high) >> 2);
 }
 
-/* Eight octets a step rather than one (a cold lookup hashes each name
- * twice: its get, its put), then a 64-bit finaliser mixes every input bit
- * into the low bits the bucket index takes. */
+/* Eight octets a step rather than one (every query that misses pays for
+ * one hash, shared by its get and its put), then a 64-bit finaliser mixes
+ * every input bit into the low bits the bucket index takes. */
 uint64_t mimi__cache_hash(const char *name, uint16_t qtype) {
   const uint64_t k = 0x9E3779B97F4A7C15ULL; /* odd: multiplying permutes */
   size_t n = strlen(name);
